@@ -1,0 +1,15 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_tables.js';
+import * as m0002 from './0002_counters.js';
+import * as m0003 from './0003_views.js';
+
+/**
+ * Every migration, in order. Listed here rather than read from the folder so that a bundled
+ * deployment (Vercel) carries them. A new migration: add a file with up() and down(), then a
+ * line here.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_tables': m0001,
+  '0002_counters': m0002,
+  '0003_views': m0003,
+};

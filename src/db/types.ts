@@ -1,0 +1,284 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types for Kysely, kept by hand beside the migrations (tests/db/schema.test.ts checks
+ * that every table and column here exists in the migrated database, and the other way round).
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Counter = ColumnType<number, number | undefined, number>;
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  bio: Generated<string>;
+  profile_picture_url: string | null;
+  profile_picture_path: string | null;
+  country: string | null;
+  timezone: string;
+  ip_hash: string | null;
+  is_admin: Generated<boolean>;
+  followers_count: Counter;
+  following_count: Counter;
+  posts_count: Counter;
+  onboarded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_active_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Timestamp | null;
+}
+
+export interface PostsTable {
+  id: Generated<string>;
+  author_id: string;
+  content: string;
+  sentiment: 'bullish' | 'bearish' | null;
+  quoted_post_id: string | null;
+  reactions_count: Counter;
+  comments_count: Counter;
+  reposts_count: Counter;
+  quotes_count: Counter;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Timestamp | null;
+}
+
+export interface CommentsTable {
+  id: Generated<string>;
+  post_id: string;
+  parent_id: string | null;
+  author_id: string;
+  content: string;
+  reactions_count: Counter;
+  replies_count: Counter;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Timestamp | null;
+}
+
+export interface TickersTable {
+  symbol: string;
+  name: string | null;
+  post_count: Counter;
+  created_at: CreatedAt;
+}
+
+export interface PostTickersTable {
+  post_id: string;
+  symbol: string;
+  position: number;
+  created_at: Timestamp;
+}
+
+export interface ReactionsTable {
+  id: Generated<string>;
+  user_id: string;
+  post_id: string | null;
+  comment_id: string | null;
+  type: Generated<'like'>;
+  created_at: CreatedAt;
+}
+
+export interface RepostsTable {
+  id: Generated<string>;
+  user_id: string;
+  post_id: string;
+  created_at: CreatedAt;
+}
+
+export interface FollowsTable {
+  follower_id: string;
+  followee_id: string;
+  created_at: CreatedAt;
+}
+
+export interface BookmarksTable {
+  user_id: string;
+  post_id: string;
+  created_at: CreatedAt;
+}
+
+export interface PollsTable {
+  id: Generated<string>;
+  post_id: string;
+  expires_at: Timestamp;
+  total_votes: Counter;
+  created_at: CreatedAt;
+}
+
+export interface PollOptionsTable {
+  id: Generated<string>;
+  poll_id: string;
+  position: number;
+  text: string;
+  votes_count: Counter;
+}
+
+export interface PollVotesTable {
+  poll_id: string;
+  user_id: string;
+  option_id: string;
+  created_at: CreatedAt;
+}
+
+export interface ContentFiltersTable {
+  user_id: string;
+  target_id: string;
+  type: 'mute' | 'block';
+  created_at: CreatedAt;
+}
+
+export type ReportReason =
+  | 'spam'
+  | 'harassment'
+  | 'hate'
+  | 'misinformation'
+  | 'scam'
+  | 'impersonation'
+  | 'other';
+
+export interface ReportsTable {
+  id: Generated<string>;
+  reporter_id: string;
+  target_type: 'post' | 'comment' | 'user';
+  target_id: string;
+  reason: ReportReason;
+  details: string | null;
+  status: Generated<'open' | 'resolved' | 'dismissed'>;
+  resolution_note: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface UserInterestsTable {
+  user_id: string;
+  symbol: string;
+  created_at: CreatedAt;
+}
+
+export interface WatchlistItemsTable {
+  user_id: string;
+  symbol: string;
+  created_at: CreatedAt;
+}
+
+export interface MediaTable {
+  id: Generated<string>;
+  owner_id: string;
+  post_id: string | null;
+  position: number | null;
+  bucket: string;
+  path: string;
+  url: string;
+  content_type: string;
+  size: number;
+  width: number;
+  height: number;
+  created_at: CreatedAt;
+}
+
+export interface ErrorLogsTable {
+  id: Generated<string>;
+  level: 'fatal' | 'error' | 'warning' | 'info';
+  source: 'backend' | 'frontend' | 'mobile';
+  message: string;
+  stack: string | null;
+  url: string | null;
+  user_agent: string | null;
+  context: ColumnType<unknown, string | null, string | null> | null;
+  user_id: string | null;
+  request_id: string | null;
+  resolved: Generated<boolean>;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface UserSessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  request_count: Counter;
+}
+
+export interface ViewRefreshesTable {
+  view_name: string;
+  refreshed_at: Timestamp;
+  duration_ms: number;
+}
+
+export interface PostStatsView {
+  post_id: string;
+  reactions: number;
+  comments: number;
+  reposts: number;
+  quotes: number;
+}
+
+export interface TrendingTickersView {
+  period: '1h' | '24h' | '7d';
+  symbol: string;
+  mentions: number;
+  rank: number;
+}
+
+export interface DailyMetricsView {
+  day: string;
+  dau: number;
+  wau: number;
+  mau: number;
+  new_users: number;
+  total_users: number;
+}
+
+export interface EngagementMetricsView {
+  day: string;
+  posts: number;
+  comments: number;
+  reactions: number;
+  reposts: number;
+  bookmarks: number;
+  poll_votes: number;
+  creators: number;
+}
+
+export interface DB {
+  users: UsersTable;
+  posts: PostsTable;
+  comments: CommentsTable;
+  tickers: TickersTable;
+  post_tickers: PostTickersTable;
+  reactions: ReactionsTable;
+  reposts: RepostsTable;
+  follows: FollowsTable;
+  bookmarks: BookmarksTable;
+  polls: PollsTable;
+  poll_options: PollOptionsTable;
+  poll_votes: PollVotesTable;
+  content_filters: ContentFiltersTable;
+  reports: ReportsTable;
+  user_interests: UserInterestsTable;
+  watchlist_items: WatchlistItemsTable;
+  media: MediaTable;
+  error_logs: ErrorLogsTable;
+  user_sessions: UserSessionsTable;
+  view_refreshes: ViewRefreshesTable;
+  post_stats: PostStatsView;
+  trending_tickers: TrendingTickersView;
+  daily_metrics: DailyMetricsView;
+  engagement_metrics: EngagementMetricsView;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Post = Selectable<PostsTable>;
+export type Comment = Selectable<CommentsTable>;
+export type Media = Selectable<MediaTable>;
+export type Report = Selectable<ReportsTable>;
+export type ErrorLog = Selectable<ErrorLogsTable>;
