@@ -1,0 +1,65 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+/** Shared TypeBox pieces: they validate requests and become the OpenAPI document. */
+
+export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
+export const Timestamp = Type.String({
+  format: 'date-time',
+  description: 'ISO-8601 UTC, e.g. 2026-11-25T17:00:00.000Z',
+});
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/**
+ * Free text as people type it: any character but NUL and the other C0 controls (tab, line
+ * feed and carriage return are allowed; a carriage return becomes a line feed when stored).
+ * maxLength here is a coarse guard; the exact limit, after trimming, is checked by cleanText.
+ */
+export const Text = (options: { maxLength: number; description?: string }) =>
+  Type.String({
+    pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$',
+    maxLength: options.maxLength,
+    ...(options.description ? { description: options.description } : {}),
+  });
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'a code of the catalogue in API.md, e.g. not_found' }),
+      message: Type.String(),
+      request_id: Type.String(),
+      details: Type.Optional(
+        Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
+      ),
+    }),
+  },
+  { $id: 'ErrorResponse', title: 'Error' },
+);
+export type ErrorResponse = Static<typeof ErrorResponse>;
+
+export const PageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'items a page' }),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 512, description: 'next_cursor of the previous page' }),
+  ),
+};
+
+/** PageQuery plus `offset`, for the lists where the plan asks for paging by number. */
+export const OffsetPageQuery = {
+  ...PageQuery,
+  offset: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      description: 'items to skip (prefer cursor: it is stable and costs the same at any depth)',
+    }),
+  ),
+};
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    next_cursor: Nullable(Type.String({ description: 'pass as cursor for the next page' })),
+  });
+
+export const IdParams = (name: string) => Type.Object({ [name]: Uuid });

@@ -1,0 +1,132 @@
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type { Config } from '../../config.js';
+import { AppError, unauthorized, unavailable } from '../../lib/errors.js';
+
+/**
+ * Supabase access tokens. HS256 tokens are checked with the legacy secret; ES256 and RS256
+ * tokens with the project's JWKS (cached; refetched for an unknown kid at most once a minute).
+ * The algorithm is pinned to the kind of key, so an HS256 token "signed" with a public key, or
+ * an unsigned one (alg none), is refused.
+ */
+export interface VerifiedToken {
+  userId: string;
+  expiresAt: Date | null;
+  /** app_metadata.role = "admin" in the token */
+  adminClaim: boolean;
+  claims: JWTPayload;
+}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CLOCK_TOLERANCE_S = 30;
+
+export function jwksUrl(supabaseUrl: string): URL {
+  return new URL(`${supabaseUrl}/auth/v1/.well-known/jwks.json`);
+}
+
+export function issuerOf(supabaseUrl: string): string {
+  return `${supabaseUrl}/auth/v1`;
+}
+
+export function createTokenVerifier(
+  config: Pick<Config, 'jwtSecret' | 'supabaseUrl' | 'jwtAudience'>,
+): TokenVerifier {
+  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
+  const jwks = config.supabaseUrl
+    ? createRemoteJWKSet(jwksUrl(config.supabaseUrl), {
+        cooldownDuration: 60_000,
+        cacheMaxAge: 10 * 60_000,
+        timeoutDuration: 5_000,
+      })
+    : undefined;
+  const base: JWTVerifyOptions = {
+    audience: config.jwtAudience,
+    clockTolerance: CLOCK_TOLERANCE_S,
+    requiredClaims: ['sub', 'exp', 'aud'],
+    ...(config.supabaseUrl ? { issuer: issuerOf(config.supabaseUrl) } : {}),
+  };
+
+  return async (token) => {
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw unauthorized('the access token is malformed');
+    }
+    let payload: JWTPayload;
+    try {
+      if (alg === 'HS256' && secret) {
+        ({ payload } = await jwtVerify(token, secret, { ...base, algorithms: ['HS256'] }));
+      } else if ((alg === 'ES256' || alg === 'RS256') && jwks) {
+        ({ payload } = await jwtVerify(token, jwks, { ...base, algorithms: ['ES256', 'RS256'] }));
+      } else {
+        throw unauthorized('the access token is signed in a way this service does not accept');
+      }
+    } catch (error) {
+      throw toAuthError(error);
+    }
+    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
+      throw unauthorized('the access token names no user');
+    }
+    const appMetadata = payload.app_metadata as { role?: unknown } | undefined;
+    return {
+      userId: payload.sub.toLowerCase(),
+      expiresAt: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null,
+      adminClaim: appMetadata?.role === 'admin',
+      claims: payload,
+    };
+  };
+}
+
+function toAuthError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof joseErrors.JWTExpired) return unauthorized('the access token has expired');
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return unauthorized(`the access token's ${error.claim} claim is not accepted`);
+  }
+  // the key set could not be fetched: we cannot tell a good token from a bad one
+  if (error instanceof joseErrors.JWKSTimeout)
+    return unavailable('the token keys could not be fetched');
+  if (error instanceof joseErrors.JOSEError) return unauthorized('the access token is not valid');
+  if (error instanceof TypeError || (error as { code?: string })?.code === 'ECONNREFUSED') {
+    return unavailable('the token keys could not be fetched');
+  }
+  return unauthorized('the access token is not valid');
+}
+
+export interface MintOptions {
+  userId: string;
+  secret: string;
+  audience?: string;
+  issuer?: string;
+  admin?: boolean;
+  expiresInSeconds?: number;
+  email?: string;
+}
+
+/** An HS256 token shaped like Supabase's, for local development and tests. */
+export async function mintToken(options: MintOptions): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT({
+    role: 'authenticated',
+    email: options.email ?? `${options.userId.slice(0, 8)}@example.test`,
+    app_metadata: { provider: 'email', ...(options.admin ? { role: 'admin' } : {}) },
+    user_metadata: {},
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(options.userId)
+    .setAudience(options.audience ?? 'authenticated')
+    .setIssuedAt(now)
+    .setExpirationTime(now + (options.expiresInSeconds ?? 3600));
+  if (options.issuer) jwt.setIssuer(options.issuer);
+  return jwt.sign(new TextEncoder().encode(options.secret));
+}

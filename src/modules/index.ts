@@ -1,0 +1,6 @@
+import type { App } from '../app.js';
+import authRoutes from './auth/auth.routes.js';
+import healthRoutes from './health/health.routes.js';
+
+/** Every feature module's routes, registered in this order by buildApp. */
+export const modules: Array<(app: App) => Promise<void>> = [healthRoutes, authRoutes];

@@ -1,0 +1,75 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/index.js';
+import { migrateToLatest, migrationStatus } from './db/migrator.js';
+import { startScheduler } from './jobs/refresh-views.js';
+import { flushSentry, initSentry } from './plugins/sentry.js';
+
+/**
+ * Starts the API: configuration, database (the embedded one migrates itself), HTTP, the
+ * scheduler; on SIGTERM or SIGINT it stops accepting, drains requests and closes the pool.
+ */
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  initSentry(config);
+
+  const database = await openDatabase(config);
+  if (database.kind === 'pglite') {
+    await migrateToLatest(database.db);
+  } else {
+    const pending = (await migrationStatus(database.db).catch(() => [])).filter(
+      (m) => !m.executedAt,
+    );
+    if (pending.length) {
+      console.warn(`warning: ${pending.length} migration(s) pending; run npm run db:migrate`);
+    }
+  }
+
+  const app = await buildApp({ config, database });
+  const stopScheduler = config.schedulerEnabled ? startScheduler(app) : () => {};
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    stopScheduler();
+    await app.close();
+    await database.close();
+    await flushSentry();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const lines = [
+    `PageShare API listening on ${base}`,
+    `  docs:     ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
+    `  database: ${database.describe}`,
+    config.jwtSecretGenerated
+      ? '  token:    npm run token -- --user <uuid> [--admin]   (development secret in .data/secrets.json)'
+      : `  tokens:   Supabase access tokens${config.supabaseUrl ? ` of ${config.supabaseUrl}` : ' (SUPABASE_JWT_SECRET)'}`,
+  ];
+  if (config.env === 'production') app.log.info({ base, database: database.describe }, 'listening');
+  else console.log(lines.join('\n'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

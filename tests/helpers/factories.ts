@@ -1,0 +1,59 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import type { TestApp } from './app.js';
+
+export interface TestUser {
+  id: string;
+  username: string;
+  token: string;
+}
+
+let sequence = 0;
+
+/** A unique valid username: letters, digits and _ (3-30). */
+export function uniqueUsername(prefix = 'user'): string {
+  sequence += 1;
+  return `${prefix}_${sequence}_${randomBytes(3).toString('hex')}`.slice(0, 30);
+}
+
+/**
+ * A user with a profile, written straight to the database (onboarding itself is tested
+ * through the API in the users tests), and a real token for them.
+ */
+export async function createUser(
+  t: TestApp,
+  options: { username?: string; displayName?: string; admin?: boolean } = {},
+): Promise<TestUser> {
+  const id = randomUUID();
+  const username = options.username ?? uniqueUsername();
+  await t.db
+    .insertInto('users')
+    .values({
+      id,
+      username,
+      display_name: options.displayName ?? username,
+      timezone: 'UTC',
+      is_admin: options.admin ?? false,
+    })
+    .execute();
+  return { id, username, token: await t.token(id) };
+}
+
+/** A signed-in account that has not onboarded yet. */
+export async function createAccount(t: TestApp): Promise<{ id: string; token: string }> {
+  const id = randomUUID();
+  return { id, token: await t.token(id) };
+}
+
+/** Asserts the error shape of API.md and returns its body. */
+export function expectError(res: LightMyRequestResponse, status: number, code: string) {
+  const body = res.json() as {
+    error: { code: string; message: string; request_id: string; details?: unknown[] };
+  };
+  expect({ status: res.statusCode, code: body.error?.code }).toEqual({ status, code });
+  expect(typeof body.error.message).toBe('string');
+  expect(body.error.request_id).toBe(res.headers['x-request-id']);
+  expect(res.body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|select |insert into/i);
+  return body.error;
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/factories.js';
+
+describe('HTTP basics', () => {
+  const t = useTestApp({ CORS_ORIGINS: 'https://app.pageshare.test' });
+
+  it('answers an unknown route with 404 in the error shape', async () => {
+    const res = await t.request({ method: 'GET', url: '/no/such/route' });
+    expectError(res, 404, 'not_found');
+  });
+
+  it('echoes a well-formed client request id and replaces a bad one', async () => {
+    const echoed = await t.request({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'client-id_1.2' },
+    });
+    expect(echoed.headers['x-request-id']).toBe('client-id_1.2');
+    const replaced = await t.request({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'bad id <script>' },
+    });
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const tooLong = await t.request({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'a'.repeat(65) },
+    });
+    expect(tooLong.headers['x-request-id']).not.toBe('a'.repeat(65));
+  });
+
+  it('answers malformed JSON with 400 bad_request', async () => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/auth/verify',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"not": json',
+    });
+    expectError(res, 400, 'bad_request');
+  });
+
+  it('answers an oversized body with 413 payload_too_large', async () => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/auth/verify',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ junk: 'x'.repeat(200 * 1024) }),
+    });
+    expectError(res, 413, 'payload_too_large');
+  });
+
+  it('sets security headers', async () => {
+    const res = await t.request({ method: 'GET', url: '/health' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('allows the configured CORS origin only', async () => {
+    const allowed = await t.request({
+      method: 'OPTIONS',
+      url: '/health',
+      headers: { origin: 'https://app.pageshare.test', 'access-control-request-method': 'GET' },
+    });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.pageshare.test');
+    const other = await t.request({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://evil.test' },
+    });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('reports a healthy database', async () => {
+    const res = await t.request({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', database: 'ok', version: expect.any(String) });
+  });
+
+  it('serves the OpenAPI document and the interactive docs', async () => {
+    const doc = await t.request({ method: 'GET', url: '/openapi.json' });
+    expect(doc.statusCode).toBe(200);
+    const body = doc.json() as { openapi: string; paths: Record<string, unknown> };
+    expect(body.openapi).toMatch(/^3\./);
+    expect(Object.keys(body.paths)).toContain('/health');
+    const ui = await t.request({ method: 'GET', url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toContain('text/html');
+  });
+});
