@@ -1,4 +1,5 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from '../../db/index.js';
 import type { DB } from '../../db/types.js';
 
 /**
@@ -44,4 +45,21 @@ export function notBlocked<DBX extends DB, TB extends keyof DBX>(
       where cf.user_id = ${author} and cf.target_id = ${viewerId} and cf.type = 'block'
     )`;
   };
+}
+
+/** Whether either of the two users blocked the other (API.md: 403 `blocked`). */
+export async function blockExists(db: Db, a: string, b: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('content_filters')
+    .select('user_id')
+    .where('type', '=', 'block')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('user_id', '=', a), eb('target_id', '=', b)]),
+        eb.and([eb('user_id', '=', b), eb('target_id', '=', a)]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -33,14 +33,12 @@ export default async function healthRoutes(app: App) {
         return { status: 'ok' as const, database: 'ok' as const, version, uptime_s };
       } catch (error) {
         request.log.warn({ err: error }, 'health check: database unreachable');
-        return reply
-          .status(503)
-          .send({
-            status: 'degraded' as const,
-            database: 'unreachable' as const,
-            version,
-            uptime_s,
-          });
+        return reply.status(503).send({
+          status: 'degraded' as const,
+          database: 'unreachable' as const,
+          version,
+          uptime_s,
+        });
       }
     },
   );
