@@ -41,10 +41,12 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
 
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
+  configure?: (app: App) => void | Promise<void>,
 ): Promise<TestApp> {
   const config = testConfig(env);
   const testDb = await createTestDatabase();
   const app = await buildApp({ config, database: testDb.database });
+  await configure?.(app);
   await app.ready();
   return {
     app,
@@ -75,10 +77,13 @@ export async function createTestApp(
  * One app and database for the whole test file: built before the first test, closed after
  * the last. Tests make their own users, so they don't step on each other.
  */
-export function useTestApp(env: Record<string, string | undefined> = {}): TestApp {
+export function useTestApp(
+  env: Record<string, string | undefined> = {},
+  configure?: (app: App) => void | Promise<void>,
+): TestApp {
   let current: TestApp | undefined;
   beforeAll(async () => {
-    current = await createTestApp(env);
+    current = await createTestApp(env, configure);
   });
   afterAll(async () => {
     await current?.close();
