@@ -154,7 +154,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       else
         follower := old.follower_id; followee := old.followee_id; delta := -1;
       end if;
-      perform 1 from users where id in (follower, followee) order by id for update;
+      -- no key update: the lock the counter updates take anyway, and compatible with the
+      -- key-share locks the foreign key checks of concurrent follows hold
+      perform 1 from users where id in (follower, followee) order by id for no key update;
       update users set following_count = following_count + delta where id = follower;
       update users set followers_count = followers_count + delta where id = followee;
       return null;
