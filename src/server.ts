@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/index.js';
@@ -62,7 +63,7 @@ async function main() {
     `  docs:     ${base}/docs  (OpenAPI: ${base}/openapi.json)`,
     `  database: ${database.describe}`,
     config.jwtSecretGenerated
-      ? '  token:    npm run token -- --user <uuid> [--admin]   (development secret in .data/secrets.json)'
+      ? `  token:    npm run token -- --user <uuid> [--admin]   (signed with the development secret in ${path.join(config.dataDir, 'secrets.json')})`
       : `  tokens:   Supabase access tokens${config.supabaseUrl ? ` of ${config.supabaseUrl}` : ' (SUPABASE_JWT_SECRET)'}`,
   ];
   if (config.env === 'production') app.log.info({ base, database: database.describe }, 'listening');
