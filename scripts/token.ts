@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, loadEnvFile } from '../src/config.js';
 import { issuerOf, mintToken } from '../src/modules/auth/auth.tokens.js';
 
 /**
@@ -24,6 +24,7 @@ if (values.help) {
 }
 
 try {
+  loadEnvFile();
   const config = loadConfig();
   if (!config.jwtSecret) {
     throw new ConfigError(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -98,6 +98,14 @@ function list(env: Env, name: string): string[] {
 
 function required(name: string): never {
   throw new ConfigError(`${name} is required when NODE_ENV=production`);
+}
+
+/**
+ * Loads `.env` from the working folder into process.env, when there is one. Variables already
+ * set win over the file. Entry points (server, scripts) call it; tests never do.
+ */
+export function loadEnvFile(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
 }
 
 /** Reads the environment. Pure apart from the development secrets file (see devSecrets). */

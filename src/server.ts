@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadEnvFile } from './config.js';
 import { openDatabase } from './db/index.js';
 import { migrateToLatest, migrationStatus } from './db/migrator.js';
 import { startScheduler } from './jobs/refresh-views.js';
@@ -11,6 +11,7 @@ import { flushSentry, initSentry } from './plugins/sentry.js';
  * scheduler; on SIGTERM or SIGINT it stops accepting, drains requests and closes the pool.
  */
 async function main() {
+  loadEnvFile();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

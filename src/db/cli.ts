@@ -1,9 +1,10 @@
-import { loadConfig } from '../config.js';
+import { loadConfig, loadEnvFile } from '../config.js';
 import { openDatabase } from './index.js';
 import { migrateToLatest, migrationStatus, rollback } from './migrator.js';
 
 /** npm run db:migrate | db:rollback [-- --all] | db:status */
 const [command, ...args] = process.argv.slice(2);
+loadEnvFile();
 const config = loadConfig();
 const database = await openDatabase(config);
 console.log(`database: ${database.describe}`);
