@@ -47,6 +47,15 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // readable lines for a developer at a terminal; JSON everywhere else
+      ...(config.env === 'development' && process.stdout.isTTY
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+            },
+          }
+        : {}),
     },
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     requestIdHeader: false,
