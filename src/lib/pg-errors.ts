@@ -40,7 +40,8 @@ export function translatePgError(error: unknown): AppError | undefined {
   if (code === '40P01' || code === '40001') {
     return conflict('conflict', 'the request collided with another one; try again');
   }
-  if (code === '22P02' || code === '22007' || code === '22008') {
+  // malformed values, NUL characters (also \u0000 inside JSON), out-of-range numbers
+  if (['22P02', '22P05', '22007', '22008', '22021', '22003', '54000'].includes(code)) {
     return invalid('request', 'holds a value the database cannot read');
   }
   if (code === '57014') return unavailable('the database took too long to answer');

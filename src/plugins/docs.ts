@@ -60,6 +60,8 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
         { name: 'feed', description: 'the home feed' },
         { name: 'search', description: 'users and tickers' },
         { name: 'tickers', description: 'ticker pages, streams, trending, watchlist' },
+        { name: 'reports', description: 'reports and the moderation queue' },
+        { name: 'errors', description: 'error tracking' },
         { name: 'metrics', description: 'materialized views and investor metrics' },
       ],
     },

@@ -1,6 +1,7 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { ErrorLogsTable } from '../../db/types.js';
+import type { Cursor } from '../../lib/cursor.js';
 
 export async function insertErrorLog(db: Db, entry: Insertable<ErrorLogsTable>): Promise<string> {
   const row = await db
@@ -9,4 +10,42 @@ export async function insertErrorLog(db: Db, entry: Insertable<ErrorLogsTable>):
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+export async function listErrorLogs(
+  db: Db,
+  params: {
+    resolved?: boolean;
+    level?: ErrorLogsTable['level'];
+    source?: ErrorLogsTable['source'];
+    since?: Date;
+    cursor?: Cursor;
+    limit: number;
+  },
+) {
+  let query = db.selectFrom('error_logs').selectAll();
+  if (params.resolved !== undefined) query = query.where('resolved', '=', params.resolved);
+  if (params.level) query = query.where('level', '=', params.level);
+  if (params.source) query = query.where('source', '=', params.source);
+  if (params.since) query = query.where('created_at', '>=', params.since);
+  if (params.cursor) {
+    const { t, id } = params.cursor;
+    query = query.where(sql<boolean>`(created_at, id) < (${t}, ${id})`);
+  }
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(params.limit + 1)
+    .execute();
+}
+
+/** Marks an error resolved (once: resolving again keeps the first time and person). */
+export async function resolveErrorLog(db: Db, id: string, adminId: string) {
+  await db
+    .updateTable('error_logs')
+    .set({ resolved: true, resolved_at: new Date(), resolved_by: adminId })
+    .where('id', '=', id)
+    .where('resolved', '=', false)
+    .execute();
+  return db.selectFrom('error_logs').selectAll().where('id', '=', id).executeTakeFirst();
 }
