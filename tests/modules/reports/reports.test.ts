@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
-import { createUser, expectError, type TestUser } from '../helpers/factories.js';
+import { useTestApp } from '../../helpers/app.js';
+import { createUser, expectError, type TestUser } from '../../helpers/factories.js';
 
 describe('reports and the moderation queue', () => {
   const t = useTestApp();
