@@ -15,7 +15,8 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
 
   app.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return;
-    const response = (route.schema.response ??= {}) as Record<string, unknown>;
+    route.schema.response ??= {};
+    const response = route.schema.response as Record<string, unknown>;
     const ref = { $ref: 'ErrorResponse#' };
     const level = route.config?.auth ?? 'public';
     const statuses = ['401', '429', '500'];
@@ -42,6 +43,7 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          cronSecret: { type: 'http', scheme: 'bearer', description: 'the CRON_SECRET setting' },
         },
       },
       tags: [
