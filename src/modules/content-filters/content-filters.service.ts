@@ -1,0 +1,55 @@
+import type { Db } from '../../db/index.js';
+import { invalid, notFound } from '../../lib/errors.js';
+import { deleteFollowsBetween } from '../follows/follows.repository.js';
+import { toUserSummary } from '../users/users.summary.js';
+import {
+  deleteFilter,
+  type FilterType,
+  insertFilter,
+  listFilters,
+  lockUserPair,
+  userExists,
+} from './content-filters.repository.js';
+
+/** Following, muting or blocking oneself is a 422 (API.md "self-actions"). */
+export function assertNotSelf(viewerId: string, targetId: string): void {
+  if (viewerId === targetId) invalidSelf();
+}
+
+function invalidSelf(): never {
+  throw invalid('user_id', 'must be another user than yourself');
+}
+
+/**
+ * Mutes or blocks (on = true) or lifts it; idempotent. A block also ends every follow between
+ * the two users, both ways, in the same transaction, with both users' rows locked (see
+ * lockUserPair) so that no follow can be written beside it.
+ */
+export async function setFilter(
+  db: Db,
+  viewerId: string,
+  targetId: string,
+  type: FilterType,
+  on: boolean,
+): Promise<void> {
+  assertNotSelf(viewerId, targetId);
+  if (!on) {
+    if (!(await userExists(db, targetId))) throw notFound('user');
+    await deleteFilter(db, viewerId, targetId, type);
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    const found = await lockUserPair(trx, viewerId, targetId);
+    if (!found.has(targetId)) throw notFound('user');
+    await insertFilter(trx, viewerId, targetId, type);
+    if (type === 'block') await deleteFollowsBetween(trx, viewerId, targetId);
+  });
+}
+
+export async function getFilters(db: Db, viewerId: string) {
+  const rows = await listFilters(db, viewerId);
+  return {
+    muted: rows.filter((row) => row.type === 'mute').map(toUserSummary),
+    blocked: rows.filter((row) => row.type === 'block').map(toUserSummary),
+  };
+}
