@@ -1,5 +1,6 @@
 import type { App } from '../app.js';
 import authRoutes from './auth/auth.routes.js';
+import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
 import contentFiltersRoutes from './content-filters/content-filters.routes.js';
 import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
@@ -10,4 +11,5 @@ export const modules: Array<(app: App) => Promise<void>> = [
   authRoutes,
   followsRoutes,
   contentFiltersRoutes,
+  bookmarksRoutes,
 ];
