@@ -4,6 +4,7 @@ import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
 import contentFiltersRoutes from './content-filters/content-filters.routes.js';
 import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
+import searchRoutes from './search/search.routes.js';
 
 /** Every feature module's routes, registered in this order by buildApp. */
 export const modules: Array<(app: App) => Promise<void>> = [
@@ -12,4 +13,5 @@ export const modules: Array<(app: App) => Promise<void>> = [
   followsRoutes,
   contentFiltersRoutes,
   bookmarksRoutes,
+  searchRoutes,
 ];
