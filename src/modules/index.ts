@@ -4,7 +4,9 @@ import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
 import contentFiltersRoutes from './content-filters/content-filters.routes.js';
 import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
+import viewsRoutes from './metrics/views.routes.js';
 import searchRoutes from './search/search.routes.js';
+import tickersRoutes from './tickers/tickers.routes.js';
 
 /** Every feature module's routes, registered in this order by buildApp. */
 export const modules: Array<(app: App) => Promise<void>> = [
@@ -14,4 +16,6 @@ export const modules: Array<(app: App) => Promise<void>> = [
   contentFiltersRoutes,
   bookmarksRoutes,
   searchRoutes,
+  tickersRoutes,
+  viewsRoutes,
 ];
