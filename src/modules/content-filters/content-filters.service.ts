@@ -11,13 +11,16 @@ import {
   userExists,
 } from './content-filters.repository.js';
 
-/** Following, muting or blocking oneself is a 422 (API.md "self-actions"). */
-export function assertNotSelf(viewerId: string, targetId: string): void {
-  if (viewerId === targetId) invalidSelf();
-}
-
-function invalidSelf(): never {
-  throw invalid('user_id', 'must be another user than yourself');
+/**
+ * The other user of a follow, mute or block, as the database spells the id (a path may send
+ * it in upper case). Acting on oneself is a 422 (API.md "self-actions").
+ */
+export function otherUser(viewerId: string, targetId: string): string {
+  const other = targetId.toLowerCase();
+  if (other === viewerId.toLowerCase()) {
+    throw invalid('user_id', 'must be another user than yourself');
+  }
+  return other;
 }
 
 /**
@@ -32,17 +35,17 @@ export async function setFilter(
   type: FilterType,
   on: boolean,
 ): Promise<void> {
-  assertNotSelf(viewerId, targetId);
+  const other = otherUser(viewerId, targetId);
   if (!on) {
-    if (!(await userExists(db, targetId))) throw notFound('user');
-    await deleteFilter(db, viewerId, targetId, type);
+    if (!(await userExists(db, other))) throw notFound('user');
+    await deleteFilter(db, viewerId, other, type);
     return;
   }
   await db.transaction().execute(async (trx) => {
-    const found = await lockUserPair(trx, viewerId, targetId);
-    if (!found.has(targetId)) throw notFound('user');
-    await insertFilter(trx, viewerId, targetId, type);
-    if (type === 'block') await deleteFollowsBetween(trx, viewerId, targetId);
+    const found = await lockUserPair(trx, viewerId, other);
+    if (!found.has(other)) throw notFound('user');
+    await insertFilter(trx, viewerId, other, type);
+    if (type === 'block') await deleteFollowsBetween(trx, viewerId, other);
   });
 }
 

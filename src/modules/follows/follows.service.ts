@@ -2,7 +2,7 @@ import type { Db } from '../../db/index.js';
 import { decodeCursor, toPage } from '../../lib/cursor.js';
 import { blocked, notFound } from '../../lib/errors.js';
 import { lockUserPair, userExists } from '../content-filters/content-filters.repository.js';
-import { assertNotSelf } from '../content-filters/content-filters.service.js';
+import { otherUser } from '../content-filters/content-filters.service.js';
 import { blockExists } from '../content-filters/visibility.js';
 import { toUserSummary } from '../users/users.summary.js';
 import { deleteFollow, followersCount, insertFollow, listFollows } from './follows.repository.js';
@@ -16,8 +16,8 @@ export interface FollowState {
  * Follows targetId; idempotent. The pair's rows are locked first, so a block written at the
  * same moment either lands before (and this is a 403) or after (and removes this follow).
  */
-export async function follow(db: Db, viewerId: string, targetId: string): Promise<FollowState> {
-  assertNotSelf(viewerId, targetId);
+export async function follow(db: Db, viewerId: string, userId: string): Promise<FollowState> {
+  const targetId = otherUser(viewerId, userId);
   return db.transaction().execute(async (trx) => {
     const found = await lockUserPair(trx, viewerId, targetId);
     if (!found.has(targetId)) throw notFound('user');
@@ -27,8 +27,8 @@ export async function follow(db: Db, viewerId: string, targetId: string): Promis
   });
 }
 
-export async function unfollow(db: Db, viewerId: string, targetId: string): Promise<FollowState> {
-  assertNotSelf(viewerId, targetId);
+export async function unfollow(db: Db, viewerId: string, userId: string): Promise<FollowState> {
+  const targetId = otherUser(viewerId, userId);
   // a follow of a user who has since been deleted may go too: the 404 says they are gone
   await deleteFollow(db, viewerId, targetId);
   const followers = await followersCount(db, targetId);

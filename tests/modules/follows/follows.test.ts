@@ -40,6 +40,18 @@ describe('follows', () => {
     expectError(await follow(a, a.id, 'DELETE'), 422, 'validation_error');
   });
 
+  it('takes ids in upper case, oneself included', async () => {
+    const [a, b] = [await createUser(t), await createUser(t)];
+    expect((await follow(a, b.id.toUpperCase())).json()).toEqual({ following: true, followers: 1 });
+    expectError(await follow(a, a.id.toUpperCase()), 422, 'validation_error');
+    const res = await t.request({
+      method: 'POST',
+      url: `/users/${a.id.toUpperCase()}/block`,
+      token: a.token,
+    });
+    expectError(res, 422, 'validation_error');
+  });
+
   it('answers 404 for unknown, malformed and deleted users', async () => {
     const a = await createUser(t);
     const gone = await createUser(t);
