@@ -1,6 +1,81 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { App } from '../app.js';
+import type { Db } from '../db/index.js';
+import type { MaterializedView } from '../modules/metrics/views.repository.js';
+import {
+  type DuePolicy,
+  type RefreshResult,
+  refreshViews,
+} from '../modules/metrics/views.service.js';
 
-/** Placeholder until the views module lands; replaced in the trending work. */
-export function startScheduler(_app: App): () => void {
-  return () => {};
+/**
+ * The in-process scheduler of the materialized views (METRICS.md): trending hourly, the daily
+ * metrics once a UTC day. Every instance runs it; rather than trusting its own timers, each
+ * tick asks the database when each view was last refreshed (view_refreshes), under the
+ * refresh lock, so that N instances still refresh each view once an interval, and a restart
+ * neither skips a refresh nor repeats one.
+ */
+const TICK_MS = 5 * 60_000;
+const FIRST_TICK_MS = 30_000;
+/** A tick's lateness is at most TICK_MS, so "due after 55 minutes" refreshes about hourly. */
+const TRENDING_EVERY_MS = 60 * 60_000 - TICK_MS;
+
+function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/** Trending: older than about an hour. Daily views: not yet refreshed since UTC midnight. */
+export function scheduledPolicy(now: Date): DuePolicy {
+  return (view: MaterializedView, last: Date | null) => {
+    if (last === null) return true;
+    if (view === 'trending_tickers') return now.getTime() - last.getTime() >= TRENDING_EVERY_MS;
+    return last.getTime() < startOfUtcDay(now).getTime();
+  };
+}
+
+type Log = Pick<FastifyBaseLogger, 'info' | 'error'>;
+
+/** One tick: refreshes what is due; logs, and never throws (a timer has nobody to catch it). */
+export async function scheduledRefresh(
+  db: Db,
+  log: Log,
+  now = new Date(),
+): Promise<RefreshResult | undefined> {
+  try {
+    const result = await refreshViews(db, { isDue: scheduledPolicy(now) });
+    if (result.refreshed.length > 0) {
+      log.info({ refreshed: result.refreshed }, 'materialized views refreshed');
+    }
+    return result;
+  } catch (error) {
+    log.error({ err: error }, 'refreshing the materialized views failed');
+    return undefined;
+  }
+}
+
+export function startScheduler(
+  app: App,
+  { firstTickMs = FIRST_TICK_MS, tickMs = TICK_MS } = {},
+): () => void {
+  let running = false;
+  let stopped = false;
+  const tick = async () => {
+    if (running || stopped) return;
+    running = true;
+    try {
+      await scheduledRefresh(app.db, app.log);
+    } finally {
+      running = false;
+    }
+  };
+  // unref: the timers alone never keep the process alive (shutdown, tests)
+  const first = setTimeout(() => void tick(), firstTickMs);
+  first.unref();
+  const every = setInterval(() => void tick(), tickMs);
+  every.unref();
+  return () => {
+    stopped = true;
+    clearTimeout(first);
+    clearInterval(every);
+  };
 }

@@ -1,13 +1,25 @@
 import type { App } from '../app.js';
 import authRoutes from './auth/auth.routes.js';
+import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
+import contentFiltersRoutes from './content-filters/content-filters.routes.js';
 import errorsRoutes from './errors/errors.routes.js';
+import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
+import viewsRoutes from './metrics/views.routes.js';
 import reportsRoutes from './reports/reports.routes.js';
+import searchRoutes from './search/search.routes.js';
+import tickersRoutes from './tickers/tickers.routes.js';
 
 /** Every feature module's routes, registered in this order by buildApp. */
 export const modules: Array<(app: App) => Promise<void>> = [
   healthRoutes,
   authRoutes,
+  followsRoutes,
+  contentFiltersRoutes,
+  bookmarksRoutes,
+  searchRoutes,
+  tickersRoutes,
+  viewsRoutes,
   reportsRoutes,
   errorsRoutes,
 ];

@@ -32,6 +32,11 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: AuthLevel;
+    /**
+     * The route reads the Authorization header itself (a shared secret such as CRON_SECRET,
+     * not a user's token): the token check leaves it alone, and the route is 'public' here.
+     */
+    ownAuthorization?: boolean;
   }
   interface FastifyInstance {
     verifyToken: TokenVerifier;
@@ -57,7 +62,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
 
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
-    if (header === undefined) return;
+    if (header === undefined || request.routeOptions.config?.ownAuthorization) return;
     const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
     if (!match?.[1]) throw unauthorized('the Authorization header must be "Bearer <token>"');
     request.auth = await verify(match[1]);

@@ -43,6 +43,7 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          cronSecret: { type: 'http', scheme: 'bearer', description: 'the CRON_SECRET setting' },
         },
       },
       tags: [

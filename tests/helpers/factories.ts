@@ -57,3 +57,55 @@ export function expectError(res: LightMyRequestResponse, status: number, code: s
   expect(res.body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|select |insert into/i);
   return body.error;
 }
+
+/**
+ * A post written straight to the database, with its tickers (created when new) linked as
+ * the posts module links them. For tests of modules that read posts without writing them.
+ */
+export async function insertPost(
+  t: TestApp,
+  authorId: string,
+  options: {
+    content?: string;
+    sentiment?: 'bullish' | 'bearish' | null;
+    tickers?: string[];
+    createdAt?: Date;
+    deleted?: boolean;
+  } = {},
+): Promise<{ id: string }> {
+  const createdAt = options.createdAt ?? new Date();
+  const tickers = options.tickers ?? [];
+  const content = options.content ?? (tickers.map((s) => `$${s}`).join(' ') || 'a post');
+  return t.db.transaction().execute(async (trx) => {
+    const post = await trx
+      .insertInto('posts')
+      .values({
+        author_id: authorId,
+        content,
+        sentiment: options.sentiment ?? null,
+        created_at: createdAt,
+        deleted_at: options.deleted ? createdAt : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (tickers.length > 0) {
+      await trx
+        .insertInto('tickers')
+        .values(tickers.map((symbol) => ({ symbol })))
+        .onConflict((oc) => oc.column('symbol').doNothing())
+        .execute();
+      await trx
+        .insertInto('post_tickers')
+        .values(
+          tickers.map((symbol, position) => ({
+            post_id: post.id,
+            symbol,
+            position,
+            created_at: createdAt,
+          })),
+        )
+        .execute();
+    }
+    return post;
+  });
+}

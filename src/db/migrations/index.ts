@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_tables.js';
 import * as m0002 from './0002_counters.js';
 import * as m0003 from './0003_views.js';
+import * as m0006 from './0006_social.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0001_tables': m0001,
   '0002_counters': m0002,
   '0003_views': m0003,
+  '0006_social': m0006,
 };

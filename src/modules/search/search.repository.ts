@@ -1,0 +1,132 @@
+import { type SqlBool, sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { DB } from '../../db/types.js';
+import { visibleTo } from '../content-filters/visibility.js';
+
+/**
+ * Search over users (username, display name) and tickers (symbol, name), ranked: 0 an exact
+ * match ignoring case, 1 a prefix, 2 a trigram-similar string (pg_trgm `%`, similarity at
+ * least 0.3: a one-letter typo in a word of five letters or more still matches).
+ *
+ * Each kind is two queries, each along its own index (migration 0006; measured in
+ * docs/decisions.md "Social"): exact and prefix on `lower(col) text_pattern_ops` b-trees, and,
+ * only when those leave room, the nearest similar strings by a GiST KNN scan (`<->`), which
+ * stops after `limit` rows instead of scoring every row that shares a trigram.
+ */
+
+/** `%`, `_` and `\` are wildcards or the escape in LIKE: user input matches them literally. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, '\\$&');
+}
+
+export interface SearchParams {
+  term: string;
+  viewerId: string | null;
+  limit: number;
+}
+
+function userPrefixMatch(term: string) {
+  const prefix = `${escapeLike(term.toLowerCase())}%`;
+  return sql<SqlBool>`(lower(users.username) like ${prefix}
+    or lower(users.display_name) like ${prefix})`;
+}
+
+/** Exact (rank 0) and prefix (rank 1) matches, most followed first within a rank. */
+export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: SearchParams) {
+  const lowered = term.toLowerCase();
+  return db
+    .selectFrom('users')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.profile_picture_url'])
+    .where('users.deleted_at', 'is', null)
+    .where(userPrefixMatch(term))
+    .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
+    .orderBy(
+      sql`lower(users.username) = ${lowered} or lower(users.display_name) = ${lowered}`,
+      'desc',
+    )
+    .orderBy('users.followers_count', 'desc')
+    .orderBy('users.username')
+    .limit(limit)
+    .execute();
+}
+
+/** Similar usernames and display names that are not prefix matches, closest first. */
+export async function searchUsersBySimilarity(db: Db, { term, viewerId, limit }: SearchParams) {
+  const nearest = (column: 'users.username' | 'users.display_name') =>
+    db
+      .selectFrom('users')
+      .select(['users.id', 'users.username', 'users.display_name', 'users.profile_picture_url'])
+      .select([
+        'users.followers_count',
+        sql<number>`greatest(similarity(users.username, ${term}),
+          similarity(users.display_name, ${term}))`.as('score'),
+      ])
+      .where('users.deleted_at', 'is', null)
+      .where(sql<SqlBool>`${sql.ref(column)} % ${term}`)
+      .where(sql<SqlBool>`not ${userPrefixMatch(term)}`)
+      .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
+      .orderBy(sql`${sql.ref(column)} <-> ${term}`)
+      .limit(limit);
+  // union (not union all): a user close by both names comes once; each branch is a subquery
+  // because a union's branches cannot carry their own order by and limit
+  const byUsername = db.selectFrom(nearest('users.username').as('u')).selectAll();
+  const byDisplayName = db.selectFrom(nearest('users.display_name').as('d')).selectAll();
+  return db
+    .selectFrom(byUsername.union(byDisplayName).as('similar'))
+    .selectAll()
+    .orderBy('score', 'desc')
+    .orderBy('followers_count', 'desc')
+    .orderBy('username')
+    .limit(limit)
+    .execute();
+}
+
+function tickerPrefixMatch(term: string) {
+  const escaped = escapeLike(term);
+  return sql<SqlBool>`(tickers.symbol like ${`${escaped.toUpperCase()}%`}
+    or lower(tickers.name) like ${`${escaped.toLowerCase()}%`})`;
+}
+
+/** Exact (rank 0) and prefix (rank 1) matches of symbol or name, most mentioned first. */
+export async function searchTickersByPrefix(db: Db, term: string, limit: number) {
+  // `is true`: with no name the comparison is null, and nulls would sort first
+  return db
+    .selectFrom('tickers')
+    .select(['tickers.symbol', 'tickers.name', 'tickers.post_count'])
+    .where(tickerPrefixMatch(term))
+    .orderBy(
+      sql`(tickers.symbol = ${term.toUpperCase()}
+        or lower(tickers.name) = ${term.toLowerCase()}) is true`,
+      'desc',
+    )
+    .orderBy('tickers.post_count', 'desc')
+    .orderBy('tickers.symbol')
+    .limit(limit)
+    .execute();
+}
+
+/** Similar symbols and names that are not prefix matches, closest first. */
+export async function searchTickersBySimilarity(db: Db, term: string, limit: number) {
+  const nearest = (column: 'tickers.symbol' | 'tickers.name') =>
+    db
+      .selectFrom('tickers')
+      .select(['tickers.symbol', 'tickers.name', 'tickers.post_count'])
+      .select(
+        sql<number>`greatest(similarity(tickers.symbol, ${term}),
+          coalesce(similarity(tickers.name, ${term}), 0))`.as('score'),
+      )
+      .where(sql<SqlBool>`${sql.ref(column)} % ${term}`)
+      .where(sql<SqlBool>`not coalesce(${tickerPrefixMatch(term)}, false)`)
+      .orderBy(sql`${sql.ref(column)} <-> ${term}`)
+      .limit(limit);
+  const bySymbol = db.selectFrom(nearest('tickers.symbol').as('s')).selectAll();
+  const byName = db.selectFrom(nearest('tickers.name').as('n')).selectAll();
+  return db
+    .selectFrom(bySymbol.union(byName).as('similar'))
+    .select(['symbol', 'name', 'post_count'])
+    .orderBy('score', 'desc')
+    .orderBy('post_count', 'desc')
+    .orderBy('symbol')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,102 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { TrendingTickersView } from '../../db/types.js';
+
+/** A ticker with the live posts that mentioned it in the last 24 h, by sentiment. */
+export async function findTickerPage(db: Db, symbol: string) {
+  return db
+    .selectFrom('tickers as t')
+    .leftJoin('post_tickers as pt', (join) =>
+      join
+        .onRef('pt.symbol', '=', 't.symbol')
+        .on('pt.created_at', '>', sql<Date>`now() - interval '24 hours'`),
+    )
+    .leftJoin('posts as p', (join) =>
+      join.onRef('p.id', '=', 'pt.post_id').on('p.deleted_at', 'is', null),
+    )
+    .select(({ fn }) => [
+      't.symbol',
+      't.name',
+      't.post_count',
+      fn.count<number>('p.id').as('mentions'),
+      fn.count<number>('p.id').filterWhere('p.sentiment', '=', 'bullish').as('bullish'),
+      fn.count<number>('p.id').filterWhere('p.sentiment', '=', 'bearish').as('bearish'),
+    ])
+    .where('t.symbol', '=', symbol)
+    .groupBy(['t.symbol', 't.name', 't.post_count'])
+    .executeTakeFirst();
+}
+
+export async function listTrending(db: Db, period: TrendingTickersView['period'], limit: number) {
+  return db
+    .selectFrom('trending_tickers')
+    .select(['symbol', 'mentions', 'rank'])
+    .where('period', '=', period)
+    .orderBy('rank')
+    .limit(limit)
+    .execute();
+}
+
+export async function viewRefreshedAt(db: Db, view: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('view_refreshes')
+    .select('refreshed_at')
+    .where('view_name', '=', view)
+    .executeTakeFirst();
+  return row?.refreshed_at ?? null;
+}
+
+export async function listWatchlist(db: Db, userId: string) {
+  return db
+    .selectFrom('watchlist_items as w')
+    .innerJoin('tickers as t', 't.symbol', 'w.symbol')
+    .select(['t.symbol', 't.name', 't.post_count'])
+    .where('w.user_id', '=', userId)
+    .orderBy('w.created_at')
+    .orderBy('w.symbol')
+    .execute();
+}
+
+/**
+ * Locks the user's row (no key update: it does not stand in the way of rows that merely refer
+ * to the user) so that two additions at once cannot both squeeze past the watchlist cap.
+ */
+export async function lockWatchlist(db: Db, userId: string): Promise<void> {
+  await db.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
+}
+
+export async function watchlistState(db: Db, userId: string, symbol: string) {
+  return db
+    .selectFrom('watchlist_items')
+    .select(({ fn }) => [
+      fn.countAll<number>().as('size'),
+      fn.countAll<number>().filterWhere('symbol', '=', symbol).as('has'),
+    ])
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+}
+
+/** A valid symbol nobody mentioned yet gets its row, as a first mention would create it. */
+export async function ensureTicker(db: Db, symbol: string): Promise<void> {
+  await db
+    .insertInto('tickers')
+    .values({ symbol })
+    .onConflict((oc) => oc.column('symbol').doNothing())
+    .execute();
+}
+
+export async function insertWatchlistItem(db: Db, userId: string, symbol: string): Promise<void> {
+  await db
+    .insertInto('watchlist_items')
+    .values({ user_id: userId, symbol })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function deleteWatchlistItem(db: Db, userId: string, symbol: string): Promise<void> {
+  await db
+    .deleteFrom('watchlist_items')
+    .where('user_id', '=', userId)
+    .where('symbol', '=', symbol)
+    .execute();
+}

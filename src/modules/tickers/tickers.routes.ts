@@ -1,0 +1,96 @@
+import type { App } from '../../app.js';
+import { currentUserId } from '../../plugins/auth.js';
+import { SymbolParams, TickerPage, Trending, TrendingQuery, Watchlist } from './tickers.schemas.js';
+import {
+  addToWatchlist,
+  getTickerPage,
+  getTrending,
+  getWatchlist,
+  removeFromWatchlist,
+  WATCHLIST_MAX,
+} from './tickers.service.js';
+
+export default async function tickersRoutes(app: App) {
+  // a static path wins over /tickers/:symbol in the router, whatever the order here
+  app.get(
+    '/tickers/trending',
+    {
+      schema: {
+        operationId: 'getTrendingTickers',
+        summary: 'Tickers ranked by mentions',
+        description:
+          'From the trending_tickers materialized view (refreshed hourly); `refreshed_at` says ' +
+          'when it was last refreshed (null: never since the service was set up).',
+        tags: ['tickers'],
+        querystring: TrendingQuery,
+        response: { 200: Trending },
+      },
+    },
+    async (request) => getTrending(app.db, request.query.window, request.query.limit),
+  );
+
+  app.get(
+    '/tickers/:symbol',
+    {
+      schema: {
+        operationId: 'getTicker',
+        summary: 'A ticker page',
+        description:
+          'Symbol in any case, `$AAPL` accepted. Counts cover the live posts of the last 24 h. ' +
+          '404 for a ticker nobody mentioned and for a malformed symbol.',
+        tags: ['tickers'],
+        params: SymbolParams,
+        response: { 200: TickerPage },
+      },
+    },
+    async (request) => getTickerPage(app.db, request.params.symbol),
+  );
+
+  app.get(
+    '/users/me/watchlist',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'getWatchlist',
+        summary: 'Your watchlist',
+        tags: ['tickers'],
+        response: { 200: Watchlist },
+      },
+    },
+    async (request) => getWatchlist(app.db, currentUserId(request)),
+  );
+
+  app.put(
+    '/users/me/watchlist/:symbol',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'addToWatchlist',
+        summary: 'Add a ticker to your watchlist',
+        description:
+          `Idempotent. A valid symbol nobody mentioned yet is created. 422 for a malformed ` +
+          `symbol, or when the watchlist already holds ${WATCHLIST_MAX} tickers.`,
+        tags: ['tickers'],
+        params: SymbolParams,
+        response: { 200: Watchlist },
+      },
+    },
+    async (request) => addToWatchlist(app.db, currentUserId(request), request.params.symbol),
+  );
+
+  app.delete(
+    '/users/me/watchlist/:symbol',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'removeFromWatchlist',
+        summary: 'Remove a ticker from your watchlist',
+        description: 'Idempotent. 422 for a malformed symbol.',
+        tags: ['tickers'],
+        params: SymbolParams,
+        response: { 200: Watchlist },
+      },
+    },
+    async (request) => removeFromWatchlist(app.db, currentUserId(request), request.params.symbol),
+  );
+}

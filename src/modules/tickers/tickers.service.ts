@@ -1,0 +1,74 @@
+import type { Db } from '../../db/index.js';
+import type { TrendingTickersView } from '../../db/types.js';
+import { invalid, notFound } from '../../lib/errors.js';
+import { normalizeSymbol } from '../../lib/tickers.js';
+import {
+  deleteWatchlistItem,
+  ensureTicker,
+  findTickerPage,
+  insertWatchlistItem,
+  listTrending,
+  listWatchlist,
+  lockWatchlist,
+  viewRefreshedAt,
+  watchlistState,
+} from './tickers.repository.js';
+
+/** A watchlist holds at most this many tickers (a list to glance at, not a database). */
+export const WATCHLIST_MAX = 200;
+
+export async function getTickerPage(db: Db, rawSymbol: string) {
+  // a malformed symbol names no ticker: 404, as a malformed id does
+  const symbol = normalizeSymbol(rawSymbol);
+  const row = symbol === undefined ? undefined : await findTickerPage(db, symbol);
+  if (!row) throw notFound('ticker');
+  return {
+    symbol: row.symbol,
+    name: row.name,
+    post_count: row.post_count,
+    mentions_24h: row.mentions,
+    sentiment_24h: { bullish: row.bullish, bearish: row.bearish },
+  };
+}
+
+export async function getTrending(db: Db, window: TrendingTickersView['period'], limit: number) {
+  const [items, refreshedAt] = await Promise.all([
+    listTrending(db, window, limit),
+    viewRefreshedAt(db, 'trending_tickers'),
+  ]);
+  return { items, refreshed_at: refreshedAt?.toISOString() ?? null };
+}
+
+/** On the watchlist routes the symbol is what the user asks to store: a malformed one is 422. */
+function watchlistSymbol(raw: string): string {
+  const symbol = normalizeSymbol(raw);
+  if (symbol === undefined) {
+    throw invalid('symbol', 'must be 1-5 letters, optionally . or - and 1-3 letters (BRK.B)');
+  }
+  return symbol;
+}
+
+export async function getWatchlist(db: Db, userId: string) {
+  return { items: await listWatchlist(db, userId) };
+}
+
+export async function addToWatchlist(db: Db, userId: string, rawSymbol: string) {
+  const symbol = watchlistSymbol(rawSymbol);
+  return db.transaction().execute(async (trx) => {
+    await lockWatchlist(trx, userId);
+    const { size, has } = await watchlistState(trx, userId, symbol);
+    if (!has) {
+      if (size >= WATCHLIST_MAX) {
+        throw invalid('symbol', `cannot be added: a watchlist holds at most ${WATCHLIST_MAX}`);
+      }
+      await ensureTicker(trx, symbol);
+      await insertWatchlistItem(trx, userId, symbol);
+    }
+    return { items: await listWatchlist(trx, userId) };
+  });
+}
+
+export async function removeFromWatchlist(db: Db, userId: string, rawSymbol: string) {
+  await deleteWatchlistItem(db, userId, watchlistSymbol(rawSymbol));
+  return { items: await listWatchlist(db, userId) };
+}
