@@ -130,7 +130,7 @@ describe('posts', () => {
         "'; drop table posts; -- $AAPL",
         '<script>alert("x")</script> <img src=x onerror=alert(1)>',
         "Robert'); DELETE FROM users WHERE ('1'='1",
-        '{{7*7}} ${process.env} %s %n \\x00',
+        '{{7*7}} #{process.env} %s %n \\x00',
       ];
       for (const content of payloads) {
         const post = await createPost(t, author, content);
