@@ -63,9 +63,16 @@ describe('comments', () => {
   it('pages by cursor, oldest first, and refuses a tampered cursor', async () => {
     const author = await createUser(t);
     const post = await createPost(t, author);
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++)
-      ids.push((await comment(author, post.id, { content: `c${i}` })).json().id);
+    for (let i = 0; i < 5; i++) await comment(author, post.id, { content: `c${i}` });
+    const ordered = await t.db
+      .selectFrom('comments')
+      .select('id')
+      .where('post_id', '=', post.id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const ids = ordered.map((c) => c.id);
+    expect(ids).toHaveLength(5);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
