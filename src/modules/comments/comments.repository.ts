@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Cursor } from '../../lib/cursor.js';
 import { visibleTo } from '../content-filters/visibility.js';
+import { userSummaryOf } from '../posts/posts.builder.js';
 import type { UserSummary } from '../users/users.schemas.js';
 
 export interface CommentRow {
@@ -25,11 +26,7 @@ function selectComments(db: Db, viewerId: string | null) {
       'comments.id',
       'comments.post_id',
       'comments.parent_id',
-      sql<UserSummary>`(
-        select json_build_object('id', u.id, 'username', u.username,
-          'display_name', u.display_name, 'profile_picture_url', u.profile_picture_url)
-        from users u where u.id = comments.author_id
-      )`.as('author'),
+      userSummaryOf('comments.author_id').as('author'),
       'comments.content',
       'comments.reactions_count',
       'comments.replies_count',

@@ -15,6 +15,7 @@
  * - `findPosts(db, ids, viewerId)`: live posts by id, in the order of `ids` (missing, deleted
  *   ones left out).
  * - `pollObject(viewerId)`: the Poll JSON of the poll aliased `pl` (used by the polls routes).
+ * - `userSummaryOf(column)`: a UserSummary (JSON) of the user id in `column`, as a subselect.
  *
  * Reuse, e.g. bookmarks (ordered by bookmark time):
  *   const rows = await db.selectFrom('bookmarks')
@@ -96,15 +97,20 @@ function viewerFlags(viewerId: string | null): RawBuilder<ViewerJson> {
   )`;
 }
 
+/** The UserSummary of the user whose id is in `column` (e.g. 'comments.author_id'). */
+export function userSummaryOf(column: string): RawBuilder<UserSummary> {
+  return sql<UserSummary>`(
+    select json_build_object('id', u.id, 'username', u.username,
+      'display_name', u.display_name, 'profile_picture_url', u.profile_picture_url)
+    from users u where u.id = ${sql.ref(column)}
+  )`;
+}
+
 /** The select expressions of a PostRow; `posts` must be in scope. */
 export function postColumns(viewerId: string | null) {
   return [
     sql<string>`posts.id`.as('id'),
-    sql<UserSummary>`(
-      select json_build_object('id', u.id, 'username', u.username,
-        'display_name', u.display_name, 'profile_picture_url', u.profile_picture_url)
-      from users u where u.id = posts.author_id
-    )`.as('author'),
+    userSummaryOf('posts.author_id').as('author'),
     sql<string>`posts.content`.as('content'),
     sql<Sentiment | null>`posts.sentiment`.as('sentiment'),
     sql<string | null>`posts.quoted_post_id`.as('quoted_post_id'),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Comment } from '../../../src/modules/comments/comments.schemas.js';
+import { listComments } from '../../../src/modules/comments/comments.service.js';
 import { useTestApp } from '../../helpers/app.js';
-import { addFilter } from '../../helpers/content.js';
+import { addFilter, countingDb } from '../../helpers/content.js';
 import { createPost, createUser, expectError, type TestUser } from '../../helpers/factories.js';
 
 const UNKNOWN = '6f1c2b9e-1d7a-4c55-9a3e-2b8f0c4d5e6f';
@@ -207,5 +208,25 @@ describe('comments', () => {
     expect(seenByViewer.items.map((c) => c.id)).toEqual([byViewer.id]);
     const anonymous = await list(post.id);
     expect(anonymous.items.map((c) => c.id)).toEqual([byMuted.id, byViewer.id, byBlocker.id]);
+  });
+
+  it('reads a page of comments in the same number of queries for 1 or 20', async () => {
+    const author = await createUser(t);
+    const viewer = await createUser(t);
+    const small = await createPost(t, author);
+    const big = await createPost(t, author);
+    await comment(author, small.id, { content: 'only one' });
+    for (let i = 0; i < 20; i++) {
+      const writer = i % 2 ? author : await createUser(t);
+      await comment(writer, big.id, { content: `c${i}` });
+    }
+    const { db, counter } = countingDb(t.db);
+    const one = await listComments(db, small.id, { limit: 20 }, viewer.id);
+    const forOne = counter.count;
+    counter.reset();
+    const twenty = await listComments(db, big.id, { limit: 20 }, viewer.id);
+    expect([one.items.length, twenty.items.length]).toEqual([1, 20]);
+    expect(counter.count).toBe(forOne);
+    expect(forOne).toBe(2); // the post's existence, then the page
   });
 });
