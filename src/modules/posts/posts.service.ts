@@ -37,10 +37,9 @@ export async function createPost(db: Db, authorId: string, input: PostInput): Pr
   const mediaIds = input.media_ids ?? [];
   const options = input.poll ? cleanPollOptions(input.poll.options) : undefined;
   if (content === '' && mediaIds.length === 0 && !options) {
-    throw invalid(
-      input.quotedPostId ? 'quote' : 'content',
-      'must not be empty without media or a poll',
-    );
+    throw input.quotedPostId
+      ? invalid('quote', 'must not be empty')
+      : invalid('content', 'must not be empty without media or a poll');
   }
   const symbols = extractTickers(content);
 
