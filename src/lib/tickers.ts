@@ -11,9 +11,9 @@ export const MAX_TICKERS_PER_POST = 10;
 export const SYMBOL_PATTERN = '^[A-Z]{1,5}([.-][A-Z]{1,3})?$';
 const SYMBOL = new RegExp(SYMBOL_PATTERN);
 
-// \p{L}\p{N} so that "é$AAPL" or "٣$AAPL" (a letter or digit of any script) mentions nothing
-const MENTION =
-  /(?<![\p{L}\p{N}_])[$#]([A-Za-z]{1,5}(?:[.-][A-Za-z]{1,3})?)(?![\p{L}\p{N}_])(?![.-][A-Za-z])/gu;
+// \p{L}\p{N} so that "é$AAPL" or "٣$AAPL" (a letter or digit of any script) mentions nothing.
+// No other condition: "$BTC-USDT" mentions BTC, since "-" ends a symbol as the rule says.
+const MENTION = /(?<![\p{L}\p{N}_])[$#]([A-Za-z]{1,5}(?:[.-][A-Za-z]{1,3})?)(?![\p{L}\p{N}_])/gu;
 
 export function extractTickers(text: string): string[] {
   const found: string[] = [];

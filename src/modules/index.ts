@@ -1,12 +1,17 @@
 import type { App } from '../app.js';
 import authRoutes from './auth/auth.routes.js';
 import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
+import commentsRoutes from './comments/comments.routes.js';
 import contentFiltersRoutes from './content-filters/content-filters.routes.js';
 import errorsRoutes from './errors/errors.routes.js';
 import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
 import viewsRoutes from './metrics/views.routes.js';
+import pollsRoutes from './polls/polls.routes.js';
+import postsRoutes from './posts/posts.routes.js';
+import reactionsRoutes from './reactions/reactions.routes.js';
 import reportsRoutes from './reports/reports.routes.js';
+import repostsRoutes from './reposts/reposts.routes.js';
 import searchRoutes from './search/search.routes.js';
 import tickersRoutes from './tickers/tickers.routes.js';
 
@@ -14,6 +19,11 @@ import tickersRoutes from './tickers/tickers.routes.js';
 export const modules: Array<(app: App) => Promise<void>> = [
   healthRoutes,
   authRoutes,
+  postsRoutes,
+  commentsRoutes,
+  reactionsRoutes,
+  repostsRoutes,
+  pollsRoutes,
   followsRoutes,
   contentFiltersRoutes,
   bookmarksRoutes,

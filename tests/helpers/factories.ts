@@ -109,3 +109,45 @@ export async function insertPost(
     return post;
   });
 }
+
+/** A post through the API (so tickers, media and polls go the real way); returns the Post. */
+export async function createPost(
+  t: TestApp,
+  author: TestUser,
+  payload: Record<string, unknown> | string = {},
+): Promise<{ id: string; [key: string]: unknown }> {
+  const body =
+    typeof payload === 'string' ? { content: payload } : { content: 'hello', ...payload };
+  const res = await t.request({
+    method: 'POST',
+    url: '/posts',
+    token: author.token,
+    payload: body,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+/** An uploaded image row, straight to the media table (uploads are tested in the media module). */
+export async function createMedia(
+  t: TestApp,
+  ownerId: string,
+  options: { width?: number; height?: number } = {},
+): Promise<string> {
+  const path = `${ownerId}/${randomUUID()}.webp`;
+  const row = await t.db
+    .insertInto('media')
+    .values({
+      owner_id: ownerId,
+      bucket: 'post-media',
+      path,
+      url: `http://api.test/media/${path}`,
+      content_type: 'image/webp',
+      size: 1234,
+      width: options.width ?? 640,
+      height: options.height ?? 480,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -1,0 +1,229 @@
+/**
+ * The one way to build API.md's Post, for a whole page at once, in a fixed number of queries:
+ * ONE statement for the page (author, tickers, media, poll, stats and viewer flags come as
+ * correlated subselects / json_agg of each row) plus, only when some post on the page quotes
+ * another, ONE statement for the quoted posts. Whatever the page holds: 1 or 2 queries.
+ *
+ * API:
+ * - `postColumns(viewerId)`: the select expressions of a Post row, for any query where the
+ *   `posts` table is in scope under the name `posts` (joined, or the FROM itself).
+ * - `toPosts(db, rows, viewerId)`: rows selected with postColumns → Post objects, in the same
+ *   order (one more query for the quoted posts). A row may carry `reposted_by` (a UserSummary,
+ *   e.g. `userSummaryJson` of users.summary.ts, or null): it is copied onto the Post.
+ * - `toPostPage(db, rows, limit, key, viewerId)`: the same for limit+1 rows, as a page
+ *   `{ items, next_cursor }` (lib/cursor.ts); `key` gives the (time, id) the query orders by.
+ * - `findPosts(db, ids, viewerId)`: live posts by id, in the order of `ids` (missing, deleted
+ *   ones left out).
+ * - `pollObject(viewerId)`: the Poll JSON of the poll aliased `pl` (used by the polls routes).
+ * - `userSummaryOf(column)`: a UserSummary (JSON) of the user id in `column`, as a subselect.
+ *
+ * Reuse, e.g. bookmarks (ordered by bookmark time):
+ *   const rows = await db.selectFrom('bookmarks')
+ *     .innerJoin('posts', 'posts.id', 'bookmarks.post_id')
+ *     .select(postColumns(viewerId)).select('bookmarks.created_at as bookmarked_at')
+ *     .where('bookmarks.user_id', '=', viewerId).where('posts.deleted_at', 'is', null)
+ *     .orderBy('bookmarks.created_at', 'desc').orderBy('bookmarks.post_id', 'desc')
+ *     .limit(limit + 1).execute();
+ *   return toPostPage(db, rows, limit, (r) => ({ t: r.bookmarked_at, id: r.id }), viewerId);
+ * A feed adds `userSummaryJson(eb).as('reposted_by')` (or null) for posts seen through a repost.
+ * Visibility (mutes, blocks, deleted posts) is the caller's WHERE: the builder shows what it is given.
+ */
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { PageResult } from '../../lib/cursor.js';
+import { toPage } from '../../lib/cursor.js';
+import type { Poll } from '../polls/polls.schemas.js';
+import type { UserSummary } from '../users/users.schemas.js';
+import type { DeletedPost, Post, PostMedia, QuotedPost, Sentiment } from './posts.schemas.js';
+
+interface PostStatsJson {
+  reactions: number;
+  comments: number;
+  reposts: number;
+  quotes: number;
+}
+interface ViewerJson {
+  reacted: boolean;
+  reposted: boolean;
+  bookmarked: boolean;
+}
+/** Poll as json_build_object returns it: expires_at is a string in the session's time zone. */
+export type PollJson = Omit<Poll, 'expires_at'> & { expires_at: string };
+
+/** What postColumns selects. */
+export interface PostRow {
+  id: string;
+  author: UserSummary;
+  content: string;
+  sentiment: Sentiment | null;
+  quoted_post_id: string | null;
+  tickers: string[];
+  media: PostMedia[];
+  poll: PollJson | null;
+  stats: PostStatsJson;
+  viewer: ViewerJson;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+/** The Poll of the poll aliased `pl`, with the viewer's vote. */
+export function pollObject(viewerId: string | null): RawBuilder<PollJson> {
+  const viewerVote = viewerId
+    ? sql`(select v.option_id from poll_votes v where v.poll_id = pl.id and v.user_id = ${viewerId})`
+    : sql`null::uuid`;
+  return sql<PollJson>`json_build_object(
+    'id', pl.id,
+    'options', (
+      select coalesce(json_agg(json_build_object('id', o.id, 'text', o.text, 'votes', o.votes_count)
+        order by o.position), '[]'::json)
+      from poll_options o where o.poll_id = pl.id
+    ),
+    'total_votes', pl.total_votes,
+    'expires_at', pl.expires_at,
+    'is_expired', pl.expires_at <= now(),
+    'viewer_vote', ${viewerVote}
+  )`;
+}
+
+function viewerFlags(viewerId: string | null): RawBuilder<ViewerJson> {
+  if (!viewerId) {
+    return sql<ViewerJson>`json_build_object('reacted', false, 'reposted', false, 'bookmarked', false)`;
+  }
+  return sql<ViewerJson>`json_build_object(
+    'reacted', exists (select 1 from reactions r where r.post_id = posts.id and r.user_id = ${viewerId}),
+    'reposted', exists (select 1 from reposts rp where rp.post_id = posts.id and rp.user_id = ${viewerId}),
+    'bookmarked', exists (select 1 from bookmarks b where b.post_id = posts.id and b.user_id = ${viewerId})
+  )`;
+}
+
+/** The UserSummary of the user whose id is in `column` (e.g. 'comments.author_id'). */
+export function userSummaryOf(column: string): RawBuilder<UserSummary> {
+  return sql<UserSummary>`(
+    select json_build_object('id', u.id, 'username', u.username,
+      'display_name', u.display_name, 'profile_picture_url', u.profile_picture_url)
+    from users u where u.id = ${sql.ref(column)}
+  )`;
+}
+
+/** The select expressions of a PostRow; `posts` must be in scope. */
+export function postColumns(viewerId: string | null) {
+  return [
+    sql<string>`posts.id`.as('id'),
+    userSummaryOf('posts.author_id').as('author'),
+    sql<string>`posts.content`.as('content'),
+    sql<Sentiment | null>`posts.sentiment`.as('sentiment'),
+    sql<string | null>`posts.quoted_post_id`.as('quoted_post_id'),
+    sql<string[]>`(
+      select coalesce(json_agg(pt.symbol order by pt.position), '[]'::json)
+      from post_tickers pt where pt.post_id = posts.id
+    )`.as('tickers'),
+    sql<PostMedia[]>`(
+      select coalesce(json_agg(json_build_object('id', m.id, 'url', m.url,
+        'content_type', m.content_type, 'size', m.size, 'width', m.width, 'height', m.height)
+        order by m.position), '[]'::json)
+      from media m where m.post_id = posts.id
+    )`.as('media'),
+    sql<PollJson | null>`(select ${pollObject(viewerId)} from polls pl where pl.post_id = posts.id)`.as(
+      'poll',
+    ),
+    sql<PostStatsJson>`json_build_object('reactions', posts.reactions_count,
+      'comments', posts.comments_count, 'reposts', posts.reposts_count,
+      'quotes', posts.quotes_count)`.as('stats'),
+    viewerFlags(viewerId).as('viewer'),
+    sql<Date>`posts.created_at`.as('created_at'),
+    sql<Date>`posts.updated_at`.as('updated_at'),
+    sql<Date | null>`posts.deleted_at`.as('deleted_at'),
+  ] as const;
+}
+
+export function toPoll(json: PollJson): Poll {
+  return { ...json, expires_at: new Date(json.expires_at).toISOString() };
+}
+
+function shape(row: PostRow): Omit<Post, 'quoted_post' | 'reposted_by'> {
+  return {
+    id: row.id,
+    author: row.author,
+    content: row.content,
+    sentiment: row.sentiment,
+    tickers: row.tickers,
+    media: row.media,
+    poll: row.poll ? toPoll(row.poll) : null,
+    stats: row.stats,
+    viewer: row.viewer,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export type PostRowWithRepost = PostRow & { reposted_by?: UserSummary | null };
+
+/** Rows of postColumns → Posts in the same order; one query for the quoted posts, if any. */
+export async function toPosts(
+  db: Db,
+  rows: readonly PostRowWithRepost[],
+  viewerId: string | null,
+): Promise<Post[]> {
+  const quotedIds = [...new Set(rows.flatMap((r) => (r.quoted_post_id ? [r.quoted_post_id] : [])))];
+  const quoted = new Map<string, QuotedPost | DeletedPost>();
+  if (quotedIds.length > 0) {
+    const quotedRows = await db
+      .selectFrom('posts')
+      .select(postColumns(viewerId))
+      .where('posts.id', 'in', quotedIds)
+      .execute();
+    for (const q of quotedRows) {
+      quoted.set(
+        q.id,
+        q.deleted_at ? { id: q.id, deleted: true } : { ...shape(q), quoted_post: null },
+      );
+    }
+  }
+  return rows.map((row) => ({
+    ...shape(row),
+    quoted_post: row.quoted_post_id
+      ? (quoted.get(row.quoted_post_id) ?? { id: row.quoted_post_id, deleted: true })
+      : null,
+    ...(row.reposted_by ? { reposted_by: row.reposted_by } : {}),
+  }));
+}
+
+/** limit+1 rows → a page of Posts; `key` is the (time, id) pair the query orders by. */
+export async function toPostPage<R extends PostRowWithRepost>(
+  db: Db,
+  rows: readonly R[],
+  limit: number,
+  key: (row: R) => { t: Date; id: string },
+  viewerId: string | null,
+): Promise<PageResult<Post>> {
+  const posts = await toPosts(db, rows.slice(0, limit), viewerId);
+  const paired = rows.map((row, i) => ({ row, post: posts[i] }));
+  return toPage(
+    paired,
+    limit,
+    ({ row }) => key(row),
+    ({ post }) => post!,
+  );
+}
+
+/** Live posts by id, in the order of `ids`; 1 or 2 queries. */
+export async function findPosts(
+  db: Db,
+  ids: readonly string[],
+  viewerId: string | null,
+): Promise<Post[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('posts')
+    .select(postColumns(viewerId))
+    .where('posts.id', 'in', [...ids])
+    .where('posts.deleted_at', 'is', null)
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const ordered = ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [row] : [];
+  });
+  return toPosts(db, ordered, viewerId);
+}

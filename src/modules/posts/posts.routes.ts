@@ -1,0 +1,100 @@
+import { Type } from '@sinclair/typebox';
+import type { App } from '../../app.js';
+import { Page, Uuid } from '../../lib/schemas.js';
+import { currentUserId, viewerId } from '../../plugins/auth.js';
+import { NewPost, Post, PostsQuery, UserPostsQuery } from './posts.schemas.js';
+import { createPost, deletePost, getPost, listAllPosts, listUserPosts } from './posts.service.js';
+
+const PostParams = Type.Object({ post_id: Uuid });
+const UserParams = Type.Object({ user_id: Uuid });
+const PostPage = Page(Post);
+
+export default async function postsRoutes(app: App) {
+  app.post(
+    '/posts',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'createPost',
+        summary: 'Write a post',
+        description:
+          'Content is 0-1000 characters after trimming (empty only with media or a poll); ' +
+          '`$SYMBOL` and `#SYMBOL` mentions become its tickers. `media_ids` are your own ' +
+          'uploads not attached to another post. A poll has 2-4 options distinct ignoring case.',
+        tags: ['posts'],
+        body: NewPost,
+        response: { 201: Post },
+      },
+    },
+    async (request, reply) => {
+      const post = await createPost(app.db, currentUserId(request), request.body);
+      return reply.status(201).send(post);
+    },
+  );
+
+  app.get(
+    '/posts',
+    {
+      schema: {
+        operationId: 'listPosts',
+        summary: 'All posts, newest first',
+        description:
+          'Filters: `ticker`, `author_id`, `sentiment`. Posts of users the viewer muted or ' +
+          'blocked, or who blocked the viewer, are left out. Page with `cursor` (stable) or `offset`.',
+        tags: ['posts'],
+        querystring: PostsQuery,
+        response: { 200: PostPage },
+      },
+    },
+    async (request) => listAllPosts(app.db, request.query, viewerId(request)),
+  );
+
+  app.get(
+    '/posts/:post_id',
+    {
+      schema: {
+        operationId: 'getPost',
+        summary: 'One post',
+        tags: ['posts'],
+        params: PostParams,
+        response: { 200: Post },
+      },
+    },
+    async (request) => getPost(app.db, request.params.post_id, viewerId(request)),
+  );
+
+  app.delete(
+    '/posts/:post_id',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'deletePost',
+        summary: 'Delete a post (its author or an admin)',
+        tags: ['posts'],
+        params: PostParams,
+        response: { 204: Type.Null({ description: 'deleted' }) },
+      },
+    },
+    async (request, reply) => {
+      await deletePost(app.db, request.params.post_id, request.user!);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/users/:user_id/posts',
+    {
+      schema: {
+        operationId: 'listUserPosts',
+        summary: "A user's posts, newest first",
+        description: 'A mute does not hide them here; a block between the two users does.',
+        tags: ['posts'],
+        params: UserParams,
+        querystring: UserPostsQuery,
+        response: { 200: PostPage },
+      },
+    },
+    async (request) =>
+      listUserPosts(app.db, request.params.user_id, request.query, viewerId(request)),
+  );
+}
