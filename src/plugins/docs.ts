@@ -15,7 +15,8 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
 
   app.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return;
-    const response = (route.schema.response ??= {}) as Record<string, unknown>;
+    route.schema.response ??= {};
+    const response = route.schema.response as Record<string, unknown>;
     const ref = { $ref: 'ErrorResponse#' };
     const level = route.config?.auth ?? 'public';
     const statuses = ['401', '429', '500'];
