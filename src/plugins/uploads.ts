@@ -79,14 +79,29 @@ export const skipBodyValidation = () => () => true;
 const BinaryFile = Type.String({ format: 'binary' });
 export const FileField = (description: string) => ({ ...BinaryFile, description });
 
-function readFile(part: MultipartFile, max: number, field: string): Promise<Buffer> {
+function readFile(
+  part: MultipartFile,
+  max: number,
+  field: string,
+  stopReading: () => void,
+): Promise<Buffer> {
   const file = part.file as Readable & { truncated?: boolean };
   return new Promise((resolve, reject) => {
+    const cutShort = () => file.errored ?? badRequest(`${field} was cut short`);
+    // the parser may have failed (and destroyed the stream) before we got to it
+    if (file.destroyed) return reject(cutShort());
     const chunks: Buffer[] = [];
     let size = 0;
-    const tooLarge = () => {
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
       file.removeAllListeners('data');
-      reject(tooLargeError(field, max));
+      reject(error);
+    };
+    const tooLarge = () => {
+      stopReading();
+      fail(tooLargeError(field, max));
     };
     file.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -94,10 +109,13 @@ function readFile(part: MultipartFile, max: number, field: string): Promise<Buff
       else chunks.push(chunk);
     });
     file.once('limit', tooLarge);
-    file.once('error', reject);
+    file.once('error', fail);
+    file.once('close', () => fail(cutShort()));
     file.once('end', () => {
-      if (file.truncated) tooLarge();
-      else resolve(Buffer.concat(chunks, size));
+      if (file.truncated) return tooLarge();
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks, size));
     });
   });
 }
@@ -141,13 +159,21 @@ export async function readUploads(
   });
   stopped.catch(() => {});
   let received = 0;
-  // a body without a declared length (chunked) is counted as it arrives
-  const count = (chunk: Buffer) => {
+  // stop reading the body: the reply closes the connection (registerUploads), dropping the rest
+  const stopReading = () => {
+    raw.off('data', count);
+    raw.unpipe();
+    raw.pause();
+  };
+  // a body without a declared length (chunked) is counted as it arrives; the reading stops
+  // right here, since a fast sender can deliver many chunks before a promise settles
+  function count(chunk: Buffer) {
     received += chunk.length;
     if (received > maxBody) {
+      stopReading();
       stop(payloadTooLarge(`the request is larger than ${megabytes(limits.maxTotalBytes)}`));
     }
-  };
+  }
 
   // the first next() starts the parser (it pipes the request into it) before any data flows
   const parts = request.parts()[Symbol.asyncIterator]() as AsyncIterator<Multipart>;
@@ -167,7 +193,10 @@ export async function readUploads(
             `is not a known field (send "${limits.field}")`,
           );
         }
-        const data = await Promise.race([readFile(part, limits.maxFileBytes, field), stopped]);
+        const data = await Promise.race([
+          readFile(part, limits.maxFileBytes, field, stopReading),
+          stopped,
+        ]);
         total += data.length;
         if (total > limits.maxTotalBytes) {
           throw payloadTooLarge(`the files add up to more than ${megabytes(limits.maxTotalBytes)}`);
@@ -177,16 +206,14 @@ export async function readUploads(
       next = parts.next();
     }
   } catch (error) {
-    // stop reading: the reply closes the connection (registerUploads) and the rest is dropped
-    raw.unpipe();
-    raw.off('data', count);
-    raw.pause();
+    stopReading();
     throw translate(error, limits);
   } finally {
     raw.off('data', count);
   }
   if (files.length === 0) {
-    throw invalid(limits.field, `is required: send 1 to ${limits.maxFiles} image files`);
+    const what = limits.maxFiles === 1 ? 'one image file' : `1 to ${limits.maxFiles} image files`;
+    throw invalid(limits.field, `is required: send ${what}`);
   }
   return files;
 }

@@ -144,3 +144,9 @@ export function listFiles(root: string): string[] {
     return [];
   }
 }
+
+/** The file behind a URL that the local storage driver handed out. */
+export function storedFile(storageRoot: string, url: string): string {
+  const objectPath = new URL(url).pathname.replace(/^\/files\//, '');
+  return path.join(storageRoot, ...objectPath.split('/'));
+}
