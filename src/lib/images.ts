@@ -42,6 +42,13 @@ export const extensions: Record<ImageFormat, string> = {
   gif: 'gif',
 };
 
+const formatNames: Record<ImageFormat, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  webp: 'WebP',
+  gif: 'GIF',
+};
+
 export interface EncodedImage {
   data: Buffer;
   format: ImageFormat;
@@ -52,7 +59,7 @@ export interface EncodedImage {
 }
 
 function unsupported(field: string, allowed: readonly ImageFormat[]): AppError {
-  const names = allowed.map((f) => f.toUpperCase()).join(', ');
+  const names = allowed.map((f) => formatNames[f]).join(', ');
   const message = `is not an image of an accepted type (${names})`;
   return new AppError('unsupported_media_type', `${field} ${message}`, [{ field, message }]);
 }
