@@ -16,6 +16,7 @@ import { errorsPlugin } from './plugins/errors.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { requestContextPlugin, requestIdOf } from './plugins/request-context.js';
 import { securityPlugin } from './plugins/security.js';
+import { storagePlugin } from './plugins/storage.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,6 +78,7 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
   await app.register(rateLimitPlugin);
   await app.register(activityPlugin);
   await app.register(docsPlugin);
+  await app.register(storagePlugin);
 
   for (const routes of modules) await app.register(routes);
   return app;

@@ -6,6 +6,7 @@ import contentFiltersRoutes from './content-filters/content-filters.routes.js';
 import errorsRoutes from './errors/errors.routes.js';
 import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
+import mediaRoutes from './media/media.routes.js';
 import viewsRoutes from './metrics/views.routes.js';
 import pollsRoutes from './polls/polls.routes.js';
 import postsRoutes from './posts/posts.routes.js';
@@ -14,6 +15,7 @@ import reportsRoutes from './reports/reports.routes.js';
 import repostsRoutes from './reposts/reposts.routes.js';
 import searchRoutes from './search/search.routes.js';
 import tickersRoutes from './tickers/tickers.routes.js';
+import usersRoutes from './users/users.routes.js';
 
 /** Every feature module's routes, registered in this order by buildApp. */
 export const modules: Array<(app: App) => Promise<void>> = [
@@ -32,4 +34,6 @@ export const modules: Array<(app: App) => Promise<void>> = [
   viewsRoutes,
   reportsRoutes,
   errorsRoutes,
+  usersRoutes,
+  mediaRoutes,
 ];

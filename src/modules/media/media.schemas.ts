@@ -1,0 +1,24 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Uuid } from '../../lib/schemas.js';
+
+/**
+ * An uploaded image (API.md "Media"). Posts list theirs in `media`; the posts module imports
+ * this schema.
+ */
+export const Media = Type.Object(
+  {
+    id: Uuid,
+    url: Type.String({ format: 'uri' }),
+    content_type: Type.String({ description: 'image/jpeg, image/png, image/webp or image/gif' }),
+    size: Type.Integer({ description: 'bytes, as stored (after re-encoding)' }),
+    width: Type.Integer(),
+    height: Type.Integer(),
+  },
+  { $id: 'Media', title: 'Media' },
+);
+export type Media = Static<typeof Media>;
+
+export const MediaUploadResponse = Type.Object({
+  items: Type.Array(Media, { description: 'in the order the files were sent' }),
+});
+export type MediaUploadResponse = Static<typeof MediaUploadResponse>;

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import { type AppError, unavailable } from '../lib/errors.js';
+
+/**
+ * Where uploaded files live. Two drivers behind one interface: `local` (a folder served by
+ * the API itself, for development and small deployments) and `supabase` (Supabase Storage,
+ * for production). The bucket names are Supabase's; the local driver uses them as folders.
+ */
+export const BUCKETS = ['profile-pictures', 'post-media'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+
+export interface Storage {
+  readonly driver: Config['storageDriver'];
+  /** Stores a new object; the path must not exist yet (paths are generated, never reused). */
+  put(bucket: Bucket, path: string, data: Buffer, contentType: string): Promise<void>;
+  /** Deletes objects; one that is already gone is not an error. */
+  remove(bucket: Bucket, paths: string[]): Promise<void>;
+  /** The URL a browser loads the object from. */
+  publicUrl(bucket: Bucket, path: string): string;
+}
+
+/** Thrown when the storage could not be reached or refused a request. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+  constructor(
+    message: string,
+    /** true when retrying later may work (network error, 5xx); false for our own mistakes */
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A new object's path: `<owner id>/<random uuid>.<ext>`. Never made from anything the client
+ * sent, such as its file name; the owner folder lets a Storage policy or a clean-up job find a
+ * user's files.
+ */
+export function newObjectPath(ownerId: string, extension: string): string {
+  return `${ownerId}/${randomUUID()}.${extension}`;
+}
+
+/** The shape every generated path has; anything else is refused before touching a disk. */
+export const OBJECT_PATH = /^[0-9a-f-]{36}\/[0-9a-f-]{36}\.(?:webp|jpg|png|gif)$/;
+
+/**
+ * A storage failure as the client should see it: an outage is a 503 (try again later); a
+ * refusal is our own misconfiguration, left to become a logged 500.
+ */
+export function storageUnavailable(error: unknown): AppError | undefined {
+  return error instanceof StorageError && error.transient
+    ? unavailable('the file storage is unavailable; try again later')
+    : undefined;
+}
+
+export interface StoredFile {
+  path: string;
+  data: Buffer;
+  contentType: string;
+}
+
+/** What the storage helpers need of a logger (Fastify's fits). */
+export interface WarnLogger {
+  warn(details: object, message: string): void;
+}
+
+/**
+ * Deletes objects and never throws: a file left behind is logged (with its path, so it can
+ * be cleaned up), but is no reason to fail a request whose real work is done.
+ */
+export async function removeQuietly(
+  storage: Storage,
+  bucket: Bucket,
+  paths: string[],
+  log: WarnLogger,
+): Promise<void> {
+  if (!paths.length) return;
+  try {
+    await storage.remove(bucket, paths);
+  } catch (error) {
+    log.warn({ err: error, bucket, paths }, 'could not delete stored files: they are orphaned');
+  }
+}
+
+/**
+ * Stores every file or none: when one fails, the ones already stored are removed again.
+ * A storage outage becomes a 503.
+ */
+export async function putAll(
+  storage: Storage,
+  bucket: Bucket,
+  files: StoredFile[],
+  log: WarnLogger,
+): Promise<void> {
+  const results = await Promise.allSettled(
+    files.map((file) => storage.put(bucket, file.path, file.data, file.contentType)),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed) return;
+  const stored = files.filter((_file, i) => results[i]?.status === 'fulfilled').map((f) => f.path);
+  await removeQuietly(storage, bucket, stored, log);
+  throw storageUnavailable(failed.reason) ?? failed.reason;
+}
