@@ -15,6 +15,16 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
 
   app.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return;
+    // a query parameter with a default need not be sent (validation fills it in): the
+    // document should not call it required
+    const query = route.schema.querystring as
+      | { properties?: Record<string, { default?: unknown }>; required?: string[] }
+      | undefined;
+    if (query?.required && query.properties) {
+      query.required = query.required.filter(
+        (name) => query.properties?.[name]?.default === undefined,
+      );
+    }
     route.schema.response ??= {};
     const response = route.schema.response as Record<string, unknown>;
     const ref = { $ref: 'ErrorResponse#' };

@@ -9,7 +9,9 @@ export const UserSummary = Type.Object(
     display_name: Type.String(),
     profile_picture_url: Nullable(Type.String({ format: 'uri' })),
   },
-  { $id: 'UserSummary', title: 'UserSummary' },
+  // no $id: a Post holds several UserSummaries (author, quoted author, reposted_by), and the
+  // serializer refuses one $id appearing twice in a response
+  { title: 'UserSummary' },
 );
 export type UserSummary = Static<typeof UserSummary>;
 
