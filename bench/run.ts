@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../src/db/index.js';
+import { migrationStatus } from '../src/db/migrator.js';
 import { mintToken } from '../src/modules/auth/auth.tokens.js';
 import {
   CACHE_DIR,
@@ -102,6 +103,14 @@ async function main(): Promise<void> {
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const machine = await machineInfo(pool);
+  // seeded by an older checkout: the API would warn and run without the newer indexes
+  const pending = (await migrationStatus(db)).filter((m) => !m.executedAt).map((m) => m.name);
+  if (pending.length) {
+    console.warn(
+      `warning: the bench database lacks migration(s) ${pending.join(', ')}: ` +
+        'run `DATABASE_URL=<bench url> npm run db:migrate` or seed again',
+    );
+  }
   mkdirSync(CACHE_DIR, { recursive: true });
   console.log(`starting the API (pool ${apiPool}) on ${env.HOST}:${env.PORT}`);
   const server = await startServer(env, path.join(CACHE_DIR, 'server.log'));
@@ -191,6 +200,9 @@ async function main(): Promise<void> {
         `API: \`node --import tsx src/server.ts\`, NODE_ENV=production, DATABASE_POOL_MAX=${apiPool}, LOG_LEVEL=warn, RATE_LIMIT_MAX=0, SCHEDULER_ENABLED=false`,
         `viewer ${fixture.users.follower500.username} (follows 500) unless the scenario says otherwise; deep cursor: ${deep.how}`,
         'load generator, API and PostgreSQL share the machine',
+        pending.length
+          ? `**the database lacked migration(s) ${pending.join(', ')}** (seeded by an older checkout)`
+          : 'the database had every migration of this checkout',
       ],
       results,
       targets,

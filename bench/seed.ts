@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../src/db/index.js';
@@ -12,7 +13,7 @@ import {
   withDatabase,
   writeFixture,
 } from './lib/common.js';
-import { runChecks } from './seed/checks.js';
+import { type Check, runChecks } from './seed/checks.js';
 import {
   commentInsertSteps,
   commentSteps,
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   const phases: Array<{ name: string; ms: number }> = [];
   const started = performance.now();
+  const loadAtStart = loadAverage();
   const phase = async (title: string, run: () => Promise<unknown>) => {
     log(`${title}`);
     const begin = performance.now();
@@ -204,21 +206,29 @@ async function main(): Promise<void> {
     });
     const seedMs = performance.now() - started;
 
-    const checks = await runChecks(a);
-    const facts = await fixtureFacts(a);
+    let checks: Check[] = [];
+    let facts: Awaited<ReturnType<typeof fixtureFacts>> | undefined;
+    await phase('checks: counters against live counts; the fixture', async () => {
+      checks = await runChecks(a);
+      facts = await fixtureFacts(a);
+    });
     const fixture: Fixture = {
       seededAt: new Date().toISOString(),
       anchor: anchor.toISOString(),
       database: redactUrl(url),
       scale: sizes.scale,
       seedSeconds: Math.round(seedMs / 100) / 10,
-      ...facts,
+      ...facts!,
     };
     writeFixture(fixture);
 
     log('\nsteps (wall time):');
     for (const p of phases) log(`  ${p.name.padEnd(66, '.')} ${fmtSeconds(p.ms).padStart(8)}`);
-    log(`  ${'total'.padEnd(66, '.')} ${fmtSeconds(seedMs).padStart(8)}`);
+    log(
+      `  ${'database ready (before the checks)'.padEnd(66, '.')} ${fmtSeconds(seedMs).padStart(8)}`,
+    );
+    log(`  ${'total'.padEnd(66, '.')} ${fmtSeconds(performance.now() - started).padStart(8)}`);
+    log(`  load average at start ${loadAtStart}, at end ${loadAverage()} (${cpus().length} cores)`);
     log('\nrows:');
     for (const [table, rows] of Object.entries(fixture.rows))
       log(`  ${table.padEnd(20)} ${fmtInt(rows).padStart(12)}`);
@@ -238,6 +248,12 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 }
 
 main().catch((error: unknown) => {

@@ -48,8 +48,7 @@ export function postMapSteps(s: Sizes, t0: string): Step[] {
             ${t0} - interval '1 millisecond' * floor(${spanMs} * (g - 1 + ${r('g', 201)}) / ${s.posts})
               as created_at
           from generate_series(1, ${s.posts}) g
-        ) s
-        order by n desc;
+        ) s;
         analyze bench_seed.p;`,
     },
     {
@@ -131,9 +130,8 @@ export function postSteps(): Step[] {
           select quoted_n, count(*)::int as n from bench_seed.p
           where quoted_n is not null and deleted_at is null group by 1
         ) qu on qu.quoted_n = p.n
-        -- no ORDER BY: the hash joins keep the order of bench_seed.p (newest last), and a sort
-        -- of a million finished rows costs seconds
-        ;`,
+        -- oldest first, as an application fills it (and the same physical order every run)
+        order by p.n desc;`,
     },
   ];
 }

@@ -83,7 +83,7 @@ export function computeSizes(flags: SizeFlags): Sizes {
   const bookmarks = size(flags.bookmarks, 'BENCH_BOOKMARKS', 200_000, 100, '--bookmarks');
 
   const crowd = users - FIXED_ACCOUNTS;
-  const celebrityShares = [0.62, 0.57, 0.52, 0.47, 0.42];
+  const celebrityShares = [0.6, 0.55, 0.5, 0.45, 0.4];
   const celebrities = celebrityShares.reduce((sum, share) => sum + Math.floor(share * crowd), 0);
   const fixedFollows = FOLLOWER_500 + FILTERS_USER_FOLLOWS;
   const tail = follows - celebrities - fixedFollows;
