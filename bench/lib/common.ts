@@ -1,0 +1,96 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Shared by bench/seed.ts and bench/run.ts: where things live, the fixture, small helpers. */
+
+export const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+export const ROOT_DIR = path.dirname(BENCH_DIR);
+export const CACHE_DIR = path.join(BENCH_DIR, '.cache');
+export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+export const FIXTURE_PATH = path.join(CACHE_DIR, 'fixture.json');
+
+export const DEFAULT_BENCH_URL = 'postgres://postgres@127.0.0.1:5432/pageshare_bench';
+
+export interface FixtureUser {
+  id: string;
+  username: string;
+}
+
+/** What the seed made, for the run script (bench/.cache/fixture.json, git-ignored). */
+export interface Fixture {
+  seededAt: string;
+  /** The "now" every generated time is relative to. */
+  anchor: string;
+  database: string;
+  scale: number;
+  seedSeconds: number;
+  /** Rows per table, counted after seeding. */
+  rows: Record<string, number>;
+  users: {
+    follower500: FixtureUser;
+    followsNobody: FixtureUser;
+    withFilters: FixtureUser & { mutes: number; blocks: number };
+    admin: FixtureUser;
+  };
+  /** Ticker with the most live posts, and the next few. */
+  busiestSymbol: string;
+  hotSymbols: Array<{ symbol: string; posts: number }>;
+  /** A prefix that many usernames and some tickers start with. */
+  searchPrefix: string;
+  /** The post with the most reactions. */
+  viralPost: { id: string; reactions: number };
+}
+
+export function readFixture(): Fixture {
+  try {
+    return JSON.parse(readFileSync(FIXTURE_PATH, 'utf8')) as Fixture;
+  } catch {
+    throw new Error(`no fixture at ${FIXTURE_PATH}: run npm run bench:seed first`);
+  }
+}
+
+export function writeFixture(fixture: Fixture): void {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  writeFileSync(FIXTURE_PATH, `${JSON.stringify(fixture, null, 2)}\n`);
+}
+
+/** The same server, another database (CREATE/DROP DATABASE run from "postgres"). */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
+}
+
+/** A URL fit for printing: the password hidden. */
+export function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+/** A flag, else an environment variable, else the default; a number that must be positive. */
+export function positiveNumber(
+  flag: string | undefined,
+  envName: string,
+  fallback: number,
+  label: string,
+): number {
+  const raw = flag ?? process.env[envName];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${label} must be a positive number (got "${raw}")`);
+  }
+  return value;
+}
+
+export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function fmtSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,37 @@
+import autocannon from 'autocannon';
+import { Latencies, type LoadResult } from './stats.js';
+
+export interface HttpLoad {
+  url: string;
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+}
+
+/**
+ * One autocannon run. Latencies come from its per-response event (every response, in
+ * fractional milliseconds) rather than its summary, which has no p95 and counts only 2xx.
+ */
+export function runHttpLoad(load: HttpLoad): Promise<LoadResult> {
+  const latencies = new Latencies();
+  let non2xx = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: load.url,
+        connections: load.connections,
+        duration: load.seconds,
+        headers: load.headers,
+        timeout: 10,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve(latencies.summarize(result.duration, non2xx, result.errors + result.timeouts));
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      latencies.record(responseTime);
+      if (statusCode < 200 || statusCode >= 300) non2xx++;
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/db/index.js';
+import type { Fixture } from '../lib/common.js';
+import type { Query } from './sql-load.js';
+
+/**
+ * What is measured. Each scenario is one GET with a viewer's token; its SQL is replayed through
+ * a plain pg pool as well, to compare the API with the database alone. `raw: 'capture'` takes
+ * the SQL the request really ran (see capture.ts); a function may build it instead, e.g.
+ *   raw: ({ db, viewerId }) => [listFeed(db, { viewerId, limit: 20 }).compile()]
+ * once a repository exposes its query builder.
+ */
+export interface RawContext {
+  db: Kysely<DB>;
+  fixture: Fixture;
+  viewerId: string;
+}
+
+export type Viewer = 'follower500' | 'withFilters';
+
+export interface Scenario {
+  id: string;
+  title: string;
+  path: string;
+  viewer: Viewer;
+  /** Held to the feed targets (p95, API ÷ raw SQL). */
+  feed: boolean;
+  raw: 'capture' | ((ctx: RawContext) => Promise<Query[]> | Query[]) | null;
+}
+
+export const FIRST_PAGE = 'feed-all';
+export const DEEP_PAGE = 'feed-deep';
+
+export function scenarios(fixture: Fixture, deepCursor: string): Scenario[] {
+  const q = encodeURIComponent;
+  return [
+    {
+      id: 'health',
+      title: 'GET /health (framework floor: one `select 1`)',
+      path: '/health',
+      viewer: 'follower500',
+      feed: false,
+      raw: 'capture',
+    },
+    {
+      id: FIRST_PAGE,
+      title: 'feed, all posts, first page',
+      path: '/feed?type=all',
+      viewer: 'follower500',
+      feed: true,
+      raw: 'capture',
+    },
+    {
+      id: 'feed-following',
+      title: 'feed, following (viewer follows 500)',
+      path: '/feed?type=following',
+      viewer: 'follower500',
+      feed: true,
+      raw: 'capture',
+    },
+    {
+      id: DEEP_PAGE,
+      title: 'feed, all posts, 10,000 posts deep',
+      path: `/feed?type=all&cursor=${q(deepCursor)}`,
+      viewer: 'follower500',
+      feed: true,
+      raw: 'capture',
+    },
+    {
+      id: 'feed-filtered',
+      title: `feed, all posts, viewer with ${fixture.users.withFilters.mutes} mutes and ${fixture.users.withFilters.blocks} blocks`,
+      path: '/feed?type=all',
+      viewer: 'withFilters',
+      feed: false,
+      raw: 'capture',
+    },
+    {
+      id: 'ticker',
+      title: `ticker stream, busiest ticker ($${fixture.busiestSymbol})`,
+      path: `/tickers/${q(fixture.busiestSymbol)}/posts`,
+      viewer: 'follower500',
+      feed: false,
+      raw: 'capture',
+    },
+    {
+      id: 'search',
+      title: `search, common prefix "${fixture.searchPrefix}"`,
+      path: `/search?q=${q(fixture.searchPrefix)}`,
+      viewer: 'follower500',
+      feed: false,
+      raw: 'capture',
+    },
+  ];
+}
