@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
-import { whileDatabaseRefuses } from '../helpers/db-failures.js';
-import { createUser, expectError, type TestUser } from '../helpers/factories.js';
+import { useTestApp } from '../../helpers/app.js';
+import { whileDatabaseRefuses } from '../../helpers/db-failures.js';
+import { createUser, expectError, type TestUser } from '../../helpers/factories.js';
 import {
   animatedGif,
   craftedPng,
@@ -14,7 +14,7 @@ import {
   pngImage,
   storedFile,
   webpImage,
-} from '../helpers/images.js';
+} from '../../helpers/images.js';
 
 describe('POST /media/upload', () => {
   const t = useTestApp();

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../src/lib/errors.js';
-import { createTokenVerifier, mintToken } from '../../src/modules/auth/auth.tokens.js';
-import { TEST_JWT_SECRET } from '../helpers/env.js';
-import { type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
+import { AppError } from '../../../src/lib/errors.js';
+import { createTokenVerifier, mintToken } from '../../../src/modules/auth/auth.tokens.js';
+import { TEST_JWT_SECRET } from '../../helpers/env.js';
+import { type JwksServer, startJwksServer } from '../../helpers/jwks-server.js';
 
 const AUD = 'authenticated';
 const now = () => Math.floor(Date.now() / 1000);

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
-import { whileDatabaseRefuses } from '../helpers/db-failures.js';
-import { createUser, expectError, type TestUser } from '../helpers/factories.js';
+import { useTestApp } from '../../helpers/app.js';
+import { whileDatabaseRefuses } from '../../helpers/db-failures.js';
+import { createUser, expectError, type TestUser } from '../../helpers/factories.js';
 import {
   animatedGif,
   craftedPng,
@@ -16,7 +16,7 @@ import {
   pngImage,
   storedFile,
   webpImage,
-} from '../helpers/images.js';
+} from '../../helpers/images.js';
 
 describe('POST and DELETE /users/me/profile-picture', () => {
   const t = useTestApp();

@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
-import { createUser, expectError } from '../helpers/factories.js';
-import { listFiles, streamingUpload } from '../helpers/images.js';
+import { useTestApp } from '../../helpers/app.js';
+import { createUser, expectError } from '../../helpers/factories.js';
+import { listFiles, streamingUpload } from '../../helpers/images.js';
 
 const MB = 1024 * 1024;
 

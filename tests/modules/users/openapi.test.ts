@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 
 describe('the OpenAPI document for users and media', () => {
   const t = useTestApp();

@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
-import { TEST_IP_HASH_SECRET } from '../helpers/env.js';
-import { createAccount, createUser, expectError, uniqueUsername } from '../helpers/factories.js';
+import { useTestApp } from '../../helpers/app.js';
+import { TEST_IP_HASH_SECRET } from '../../helpers/env.js';
+import { createAccount, createUser, expectError, uniqueUsername } from '../../helpers/factories.js';
 
 describe('POST /users/me/onboarding', () => {
   const t = useTestApp();

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
-import { createAccount, uniqueUsername } from '../helpers/factories.js';
+import { useTestApp } from '../../helpers/app.js';
+import { createAccount, uniqueUsername } from '../../helpers/factories.js';
 
 /**
  * Onboardings racing over real sockets: on PostgreSQL they run in parallel transactions and
