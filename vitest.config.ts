@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // test files share a worker's module cache: importing the app once per worker instead of
+    // once per file cuts the suite from ~5 to ~2 minutes here. Each file still gets its own
+    // app and database (tests/helpers/app.ts); a file that stubs env or timers undoes it.
+    isolate: false,
     maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
     coverage: {
       provider: 'v8',
