@@ -151,3 +151,25 @@ export async function createMedia(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** A follow, written straight to the database (the follows routes are tested in their module). */
+export async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
+  await t.db
+    .insertInto('follows')
+    .values({ follower_id: follower.id, followee_id: followee.id })
+    .execute();
+}
+
+/** A plain repost, straight to the database, at a chosen time (the feed orders by it). */
+export async function insertRepost(
+  t: TestApp,
+  userId: string,
+  postId: string,
+  createdAt: Date = new Date(),
+): Promise<{ id: string }> {
+  return t.db
+    .insertInto('reposts')
+    .values({ user_id: userId, post_id: postId, created_at: createdAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
