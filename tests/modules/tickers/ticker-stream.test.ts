@@ -48,6 +48,12 @@ describe('GET /tickers/{symbol}/posts', () => {
       expect(page.next_cursor).toBeNull();
     }
     expect((await stream('STRM/posts')).items[2]?.tickers).toEqual(['STRM', 'OTHR']);
+    // GET /posts?ticker= reads the same index; with an offset only the page is built
+    const byOffset = await t.request({
+      method: 'GET',
+      url: '/posts?ticker=$strm&offset=2&limit=3',
+    });
+    expect(byOffset.json().items.map((p: Post) => p.id)).toEqual(expected.slice(2, 5));
   });
 
   it('pages with cursor while new posts arrive, repeating and skipping nothing', async () => {
