@@ -59,11 +59,13 @@ export function allFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
  * still make the page: a post entry is always a page candidate, so the n-th newest post entry
  * bounds the page from below, and older reposts are not read.
  *
- * Planning cost as much as running (3.9 ms against 11 ms on the benchmark's data): the
- * sources' filters are `not in` (hashed once, with content_filters_blocked_by of 0007, rather
- * than joined), and the checks of a repost are subqueries fenced with `offset 0`, which keeps
- * the planner from pulling them up into joins whose orders it would weigh; they run for the few
- * reposts inside the bound. Together they halved planning (docs/decisions.md "Feed").
+ * Planning took a third of the time (3.9 ms of 15 on the benchmark's data): the sources'
+ * filters are `not in` (hashed once, with content_filters_blocked_by of 0007, rather than
+ * joined), and the checks of a repost are subqueries fenced with `offset 0`, which keeps the
+ * planner from pulling them up into joins whose orders it would weigh; they run for the few
+ * reposts inside the bound. Together they halved planning. The earlier-repost check asks the
+ * follows key, not feed_sources: the planner misjudges the size of that CTE (6 for 201) and
+ * then rescanned it for every earlier repost (100 ms). docs/decisions.md "Feed" has the numbers.
  */
 export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
   const viewerId = params.viewerId;
@@ -123,7 +125,11 @@ export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
               select 1 from reposts first_repost
               where first_repost.post_id = r.post_id
                 and (first_repost.created_at, first_repost.id) < (r.created_at, r.id)
-                and first_repost.user_id in (select user_id from feed_sources)
+                and (first_repost.user_id = ${viewerId} or exists (
+                  select 1 from follows ff
+                  where ff.follower_id = ${viewerId} and ff.followee_id = first_repost.user_id
+                ))
+                and ${visibleToSql(viewerId, 'first_repost.user_id')}
               offset 0
             )
           order by r.created_at desc, r.id desc limit ${n}
