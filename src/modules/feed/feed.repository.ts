@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import type { Cursor } from '../../lib/cursor.js';
+import { type Cursor, decodeCursor } from '../../lib/cursor.js';
 import { visibleToSql } from '../content-filters/visibility.js';
 import { postColumns, userSummaryOf } from '../posts/posts.builder.js';
 import { postRowsQuery } from '../posts/posts.repository.js';
@@ -28,10 +28,16 @@ interface FeedEntry {
 /**
  * The exact statement a feed page runs (limit+1 rows), unexecuted: `.execute()` it, or
  * `.compile()` it for `{ sql, parameters }` (the benchmark replays it through plain pg).
- * `all` is GET /posts' statement; `following` needs a viewer.
+ * `all` is GET /posts' statement; `following` needs a viewer. `cursor` may be a page's
+ * `next_cursor` as the API gives it (a malformed one throws the API's 422 error).
  */
-export function feedQuery(db: Db, params: FeedParams) {
-  return params.type === 'all' ? allFeedQuery(db, params) : followingFeedQuery(db, params);
+export function feedQuery(
+  db: Db,
+  params: Omit<FeedParams, 'cursor'> & { cursor?: Cursor | string },
+) {
+  const cursor = typeof params.cursor === 'string' ? decodeCursor(params.cursor) : params.cursor;
+  const decoded = { ...params, cursor };
+  return params.type === 'all' ? allFeedQuery(db, decoded) : followingFeedQuery(db, decoded);
 }
 
 /** Every live post, newest first, muted and blocked users left out: GET /posts' statement. */
