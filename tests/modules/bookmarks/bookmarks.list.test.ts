@@ -10,6 +10,7 @@ import {
   expectError,
   insertPost,
   type TestUser,
+  walkPages,
 } from '../../helpers/factories.js';
 
 interface PageBody {
@@ -113,21 +114,12 @@ describe('GET /bookmarks', () => {
     const snapshot = await ids(reader);
     expect(new Set(snapshot)).toEqual(new Set(expected));
 
-    const first = await list(reader, '?limit=3');
-    const seen = first.items.map((p) => p.id);
-    let cursor = first.next_cursor;
-    let pages = 1;
-    while (cursor && pages < 20) {
-      const [page] = await Promise.all([
-        list(reader, `?limit=3&cursor=${cursor}`),
-        toggle(reader, (await insertPost(t, author.id)).id),
-      ]);
-      seen.push(...page.items.map((p) => p.id));
-      cursor = page.next_cursor;
-      pages++;
-    }
+    const { items, pages } = await walkPages(
+      (cursor) => list(reader, `?limit=3${cursor ? `&cursor=${cursor}` : ''}`),
+      async () => toggle(reader, (await insertPost(t, author.id)).id),
+    );
     expect(pages).toBe(4);
-    expect(seen).toEqual(snapshot);
+    expect(items.map((p) => p.id)).toEqual(snapshot);
   });
 
   it('reads a page in the same number of queries for 1 post or 20', async () => {

@@ -10,6 +10,7 @@ import {
   insertPost,
   insertRepost,
   type TestUser,
+  walkPages,
 } from '../../helpers/factories.js';
 
 interface PageBody {
@@ -94,20 +95,12 @@ describe('GET /feed (type=all)', () => {
   it('walks every post once with cursor while new posts arrive, and pages by offset', async () => {
     const expected = await liveIds();
     const first = await get('/feed?limit=4');
-    const seen = first.items.map((p) => p.id);
-    let cursor = first.next_cursor;
-    let pages = 1;
-    while (cursor && pages < 50) {
-      const [page] = await Promise.all([
-        get(`/feed?limit=4&cursor=${cursor}`),
-        createPost(t, author, `arriving ${pages}`),
-      ]);
-      seen.push(...page.items.map((p) => p.id));
-      cursor = page.next_cursor;
-      pages++;
-    }
+    const { items, pages } = await walkPages(
+      async (cursor) => (cursor ? get(`/feed?limit=4&cursor=${cursor}`) : first),
+      (n) => createPost(t, author, `arriving ${n}`),
+    );
     expect(pages).toBeGreaterThan(3);
-    expect(seen).toEqual(expected);
+    expect(items.map((p) => p.id)).toEqual(expected);
 
     const now = await liveIds();
     const byOffset = [

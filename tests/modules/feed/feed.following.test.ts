@@ -14,6 +14,7 @@ import {
   insertPost,
   insertRepost,
   type TestUser,
+  walkPages,
 } from '../../helpers/factories.js';
 
 interface PageBody {
@@ -38,7 +39,7 @@ describe('GET /feed?type=following', () => {
     return res.json();
   };
   /** Each item as "post id" or "post id<reposter id", to compare whole feeds at once. */
-  const entries = (page: PageBody) =>
+  const entries = (page: { items: Post[] }) =>
     page.items.map((p) => (p.reposted_by ? `${p.id}<${p.reposted_by.id}` : p.id));
 
   describe('contents and order', () => {
@@ -112,14 +113,10 @@ describe('GET /feed?type=following', () => {
     });
 
     it('walks the same feed a page at a time, and by offset', async () => {
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: PageBody = await feed(v, `&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-        seen.push(...entries(page));
-        cursor = page.next_cursor;
-      } while (cursor);
-      expect(seen).toEqual(expected);
+      const walked = await walkPages((cursor) =>
+        feed(v, `&limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      );
+      expect(entries(walked)).toEqual(expected);
       for (const offset of [0, 1, 4, 5, 6, 50]) {
         expect(entries(await feed(v, `&limit=2&offset=${offset}`))).toEqual(
           expected.slice(offset, offset + 2),
@@ -175,26 +172,18 @@ describe('GET /feed?type=following', () => {
     const snapshot = entries(await feed(v, '&limit=100'));
     expect(snapshot).toHaveLength(17);
 
-    const first = await feed(v, '&limit=3');
-    const seen = entries(first);
-    let cursor = first.next_cursor;
-    let pages = 1;
-    while (cursor && pages < 20) {
-      const [page] = await Promise.all([
-        feed(v, `&limit=3&cursor=${cursor}`),
-        (async () => {
-          await createPost(t, p, `arriving ${pages}`); // a new post on top
-          await insertRepost(t, q.id, others[5 + pages]!); // a first repost: on top
-          await insertRepost(t, p.id, others[pages % 5]!); // reposted by q before: no change
-          await insertRepost(t, q.id, own[pages]!); // p's own post: no change
-        })(),
-      ]);
-      seen.push(...entries(page));
-      cursor = page.next_cursor;
-      pages++;
-    }
+    const walked = await walkPages(
+      (cursor) => feed(v, `&limit=3${cursor ? `&cursor=${cursor}` : ''}`),
+      async (n) => {
+        await createPost(t, p, `arriving ${n}`); // a new post on top
+        await insertRepost(t, q.id, others[5 + n]!); // a first repost: on top
+        await insertRepost(t, p.id, others[n % 5]!); // reposted by q before: no change
+        await insertRepost(t, q.id, own[n]!); // p's own post: no change
+      },
+    );
+    const pages = walked.pages;
     expect(pages).toBe(6);
-    expect(seen).toEqual(snapshot);
+    expect(entries(walked)).toEqual(snapshot);
     // the new entries are on top of a fresh first page, newest first
     const fresh = entries(await feed(v, '&limit=100'));
     expect(fresh).toHaveLength(17 + 2 * (pages - 1));

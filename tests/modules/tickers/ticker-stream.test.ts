@@ -9,6 +9,7 @@ import {
   expectError,
   insertPost,
   type TestUser,
+  walkPages,
 } from '../../helpers/factories.js';
 
 interface PageBody {
@@ -64,21 +65,12 @@ describe('GET /tickers/{symbol}/posts', () => {
     }
     const snapshot = (await stream('WALK/posts?limit=100')).items.map((p) => p.id);
     expect(snapshot).toHaveLength(9);
-    const first = await stream('WALK/posts?limit=2');
-    const seen = first.items.map((p) => p.id);
-    let cursor = first.next_cursor;
-    let pages = 1;
-    while (cursor && pages < 20) {
-      const [page] = await Promise.all([
-        stream(`WALK/posts?limit=2&cursor=${cursor}`),
-        createPost(t, author, `more $WALK ${pages}`),
-      ]);
-      seen.push(...page.items.map((p) => p.id));
-      cursor = page.next_cursor;
-      pages++;
-    }
+    const { items, pages } = await walkPages(
+      (cursor) => stream(`WALK/posts?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      (n) => createPost(t, author, `more $WALK ${n}`),
+    );
     expect(pages).toBe(5);
-    expect(seen).toEqual(snapshot);
+    expect(items.map((p) => p.id)).toEqual(snapshot);
   });
 
   it('leaves out the muted, the blocked and those who blocked the viewer', async () => {
