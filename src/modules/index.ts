@@ -4,6 +4,7 @@ import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
 import commentsRoutes from './comments/comments.routes.js';
 import contentFiltersRoutes from './content-filters/content-filters.routes.js';
 import errorsRoutes from './errors/errors.routes.js';
+import feedRoutes from './feed/feed.routes.js';
 import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
 import mediaRoutes from './media/media.routes.js';
@@ -29,6 +30,7 @@ export const modules: Array<(app: App) => Promise<void>> = [
   followsRoutes,
   contentFiltersRoutes,
   bookmarksRoutes,
+  feedRoutes,
   searchRoutes,
   tickersRoutes,
   viewsRoutes,

@@ -92,6 +92,22 @@ describe('migrations', () => {
     expect(await searchIndexes()).toHaveLength(8);
   });
 
+  it('adds and removes the blocked-by index of the following feed (0007)', async () => {
+    const blockedBy = async () => {
+      const { rows } = await sql<{ name: string }>`
+        select indexname as name from pg_indexes
+        where indexname = 'content_filters_blocked_by'`.execute(t.database.db);
+      return rows.map((r) => r.name);
+    };
+    expect(await blockedBy()).toEqual(['content_filters_blocked_by']);
+    const names = Object.keys(migrations);
+    const after = names.slice(names.indexOf('0007_feed') + 1).length;
+    for (let i = 0; i <= after; i++) await rollback(t.database.db);
+    expect(await blockedBy()).toEqual([]);
+    await migrateToLatest(t.database.db);
+    expect(await blockedBy()).toEqual(['content_filters_blocked_by']);
+  });
+
   it('gives each materialized view the unique index REFRESH CONCURRENTLY needs', async () => {
     for (const view of MATERIALIZED) {
       await sql`refresh materialized view concurrently ${sql.table(view)}`.execute(t.database.db);

@@ -151,3 +151,48 @@ export async function createMedia(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** A follow, written straight to the database (the follows routes are tested in their module). */
+export async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
+  await t.db
+    .insertInto('follows')
+    .values({ follower_id: follower.id, followee_id: followee.id })
+    .execute();
+}
+
+/** A plain repost, straight to the database, at a chosen time (the feed orders by it). */
+export async function insertRepost(
+  t: TestApp,
+  userId: string,
+  postId: string,
+  createdAt: Date = new Date(),
+): Promise<{ id: string }> {
+  return t.db
+    .insertInto('reposts')
+    .values({ user_id: userId, post_id: postId, created_at: createdAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Reads a list a page at a time: `read(cursor)` answers a page (cursor null for the first);
+ * `between(n)` runs while page n + 1 is read, for the writes a reader races with. Answers every
+ * item in order and the number of pages.
+ */
+export async function walkPages<T>(
+  read: (cursor: string | null) => Promise<{ items: T[]; next_cursor: string | null }>,
+  between: (page: number) => Promise<unknown> = async () => undefined,
+  maxPages = 50,
+): Promise<{ items: T[]; pages: number }> {
+  const first = await read(null);
+  const items = [...first.items];
+  let cursor = first.next_cursor;
+  let pages = 1;
+  while (cursor && pages < maxPages) {
+    const [page] = await Promise.all([read(cursor), between(pages)]);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+    pages++;
+  }
+  return { items, pages };
+}

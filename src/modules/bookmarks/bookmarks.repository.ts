@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import type { Cursor } from '../../lib/cursor.js';
+import { notBlocked } from '../content-filters/visibility.js';
+import { postColumns } from '../posts/posts.builder.js';
 
 export async function livePostExists(db: Db, postId: string): Promise<boolean> {
   const row = await db
@@ -23,5 +27,34 @@ export async function deleteBookmark(db: Db, userId: string, postId: string): Pr
     .deleteFrom('bookmarks')
     .where('user_id', '=', userId)
     .where('post_id', '=', postId)
+    .execute();
+}
+
+/**
+ * limit+1 of the user's bookmarked posts as PostRows, newest bookmark first, along
+ * bookmarks_user_created; deleted posts and posts of users across a block left out.
+ */
+export async function selectBookmarkedPosts(
+  db: Db,
+  userId: string,
+  params: { limit: number; cursor?: Cursor | undefined },
+) {
+  const { cursor } = params;
+  return db
+    .selectFrom('bookmarks')
+    .innerJoin('posts', 'posts.id', 'bookmarks.post_id')
+    .select(postColumns(userId))
+    .select('bookmarks.created_at as bookmarked_at')
+    .where('bookmarks.user_id', '=', userId)
+    .where('posts.deleted_at', 'is', null)
+    .$if(cursor !== undefined, (qb) =>
+      qb.where(
+        sql<boolean>`(bookmarks.created_at, bookmarks.post_id) < (${cursor!.t}::timestamptz, ${cursor!.id}::uuid)`,
+      ),
+    )
+    .where(notBlocked(userId, 'posts.author_id'))
+    .orderBy('bookmarks.created_at', 'desc')
+    .orderBy('bookmarks.post_id', 'desc')
+    .limit(params.limit + 1)
     .execute();
 }

@@ -1,7 +1,9 @@
 import type { App } from '../../app.js';
+import { Page } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
-import { BookmarkState, PostIdParams } from './bookmarks.schemas.js';
-import { setBookmark } from './bookmarks.service.js';
+import { Post } from '../posts/posts.schemas.js';
+import { BookmarkState, BookmarksQuery, PostIdParams } from './bookmarks.schemas.js';
+import { listBookmarks, setBookmark } from './bookmarks.service.js';
 
 export default async function bookmarksRoutes(app: App) {
   for (const on of [true, false]) {
@@ -21,4 +23,22 @@ export default async function bookmarksRoutes(app: App) {
       async (request) => setBookmark(app.db, currentUserId(request), request.params.post_id, on),
     );
   }
+
+  app.get(
+    '/bookmarks',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'listBookmarks',
+        summary: 'Your bookmarks, newest bookmark first',
+        description:
+          'Deleted posts and posts of users across a block (either way) are left out; a mute ' +
+          'does not hide a post you bookmarked.',
+        tags: ['bookmarks'],
+        querystring: BookmarksQuery,
+        response: { 200: Page(Post) },
+      },
+    },
+    async (request) => listBookmarks(app.db, currentUserId(request), request.query),
+  );
 }

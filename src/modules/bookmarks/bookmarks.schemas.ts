@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { Uuid } from '../../lib/schemas.js';
+import { PageQuery, Uuid } from '../../lib/schemas.js';
 
 export const PostIdParams = Type.Object({ post_id: Uuid });
 
 export const BookmarkState = Type.Object({
   bookmarked: Type.Boolean({ description: 'whether the post is in your bookmarks now' }),
 });
+
+export const BookmarksQuery = Type.Object({ ...PageQuery });

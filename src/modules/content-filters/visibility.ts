@@ -1,4 +1,10 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { DB } from '../../db/types.js';
 
@@ -13,17 +19,20 @@ export function visibleTo<DBX extends DB, TB extends keyof DBX>(
   viewerId: string | null,
   authorColumn: string,
 ): (eb: ExpressionBuilder<DBX, TB>) => Expression<SqlBool> {
-  return () => {
-    if (!viewerId) return sql<SqlBool>`true`;
-    const author = sql.ref(authorColumn);
-    return sql<SqlBool>`not exists (
-      select 1 from content_filters cf
-      where cf.user_id = ${viewerId} and cf.target_id = ${author}
-    ) and not exists (
-      select 1 from content_filters cf
-      where cf.user_id = ${author} and cf.target_id = ${viewerId} and cf.type = 'block'
-    )`;
-  };
+  return () => visibleToSql(viewerId, authorColumn);
+}
+
+/** The condition of visibleTo as an SQL fragment, for queries written as raw SQL (the feed). */
+export function visibleToSql(viewerId: string | null, authorColumn: string): RawBuilder<SqlBool> {
+  if (!viewerId) return sql<SqlBool>`true`;
+  const author = sql.ref(authorColumn);
+  return sql<SqlBool>`not exists (
+    select 1 from content_filters cf
+    where cf.user_id = ${viewerId} and cf.target_id = ${author}
+  ) and not exists (
+    select 1 from content_filters cf
+    where cf.user_id = ${author} and cf.target_id = ${viewerId} and cf.type = 'block'
+  )`;
 }
 
 /**

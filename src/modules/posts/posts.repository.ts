@@ -146,6 +146,16 @@ export interface PostListParams {
  * read from post_tickers (symbol, created_at, post_id), whose created_at is the post's.
  */
 export async function selectPostRows(db: Db, params: PostListParams) {
+  return postRowsQuery(db, params).execute();
+}
+
+/**
+ * The statement of selectPostRows, unexecuted (the feed and the benchmark compile it). With an
+ * offset, the skipped rows are chosen in a subquery of ids and only the page is built: the
+ * Post columns of the outer select are computed for every row the LIMIT node reads, skipped
+ * ones too (`offset=10000` took 2 s on the benchmark's data, against ~10 ms this way).
+ */
+export function postRowsQuery(db: Db, params: PostListParams) {
   const { viewerId, cursor, ticker } = params;
   const time = sql.ref(ticker ? 'pt.created_at' : 'posts.created_at');
   const id = sql.ref(ticker ? 'pt.post_id' : 'posts.id');
@@ -153,14 +163,13 @@ export async function selectPostRows(db: Db, params: PostListParams) {
     params.hide === 'blocks'
       ? notBlocked(viewerId, 'posts.author_id')
       : visibleTo(viewerId, 'posts.author_id');
-  return db
+  const page = db
     .selectFrom('posts')
     .$if(ticker !== undefined, (qb) =>
       qb.innerJoin('post_tickers as pt', (join) =>
         join.onRef('pt.post_id', '=', 'posts.id').on('pt.symbol', '=', ticker!),
       ),
     )
-    .select(postColumns(viewerId))
     .where('posts.deleted_at', 'is', null)
     .$if(params.authorId !== undefined, (qb) => qb.where('posts.author_id', '=', params.authorId!))
     .$if(params.sentiment !== undefined, (qb) =>
@@ -172,7 +181,17 @@ export async function selectPostRows(db: Db, params: PostListParams) {
     .where(hide)
     .orderBy(time, 'desc')
     .orderBy(id, 'desc')
-    .$if(params.offset !== undefined, (qb) => qb.offset(params.offset!))
-    .limit(params.limit + 1)
-    .execute();
+    .limit(params.limit + 1);
+  if (!params.offset) return page.select(postColumns(viewerId));
+  return db
+    .selectFrom(
+      page
+        .select([sql<string>`posts.id`.as('page_id'), sql<Date>`${time}`.as('page_t')])
+        .offset(params.offset)
+        .as('page'),
+    )
+    .innerJoin('posts', 'posts.id', 'page.page_id')
+    .select(postColumns(viewerId))
+    .orderBy('page.page_t', 'desc')
+    .orderBy('page.page_id', 'desc');
 }

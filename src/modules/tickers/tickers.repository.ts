@@ -100,3 +100,12 @@ export async function deleteWatchlistItem(db: Db, userId: string, symbol: string
     .where('symbol', '=', symbol)
     .execute();
 }
+
+export async function tickerExists(db: Db, symbol: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('tickers')
+    .select('symbol')
+    .where('symbol', '=', symbol)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,9 +1,19 @@
 import type { App } from '../../app.js';
-import { currentUserId } from '../../plugins/auth.js';
-import { SymbolParams, TickerPage, Trending, TrendingQuery, Watchlist } from './tickers.schemas.js';
+import { Page } from '../../lib/schemas.js';
+import { currentUserId, viewerId } from '../../plugins/auth.js';
+import { Post } from '../posts/posts.schemas.js';
+import {
+  SymbolParams,
+  TickerPage,
+  TickerPostsQuery,
+  Trending,
+  TrendingQuery,
+  Watchlist,
+} from './tickers.schemas.js';
 import {
   addToWatchlist,
   getTickerPage,
+  getTickerPosts,
   getTrending,
   getWatchlist,
   removeFromWatchlist,
@@ -44,6 +54,26 @@ export default async function tickersRoutes(app: App) {
       },
     },
     async (request) => getTickerPage(app.db, request.params.symbol),
+  );
+
+  app.get(
+    '/tickers/:symbol/posts',
+    {
+      schema: {
+        operationId: 'listTickerPosts',
+        summary: "A ticker's stream of posts, newest first",
+        description:
+          'Symbol as on the ticker page (any case, `$AAPL` or `#AAPL` accepted; 404 for a ' +
+          'ticker nobody mentioned and for a malformed symbol). Posts of users you muted or ' +
+          'blocked, or who blocked you, are left out.',
+        tags: ['tickers'],
+        params: SymbolParams,
+        querystring: TickerPostsQuery,
+        response: { 200: Page(Post) },
+      },
+    },
+    async (request) =>
+      getTickerPosts(app.db, request.params.symbol, request.query, viewerId(request)),
   );
 
   app.get(

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from '../../lib/schemas.js';
+import { Nullable, PageQuery, Timestamp } from '../../lib/schemas.js';
 
 /** API.md "Ticker". */
 export const Ticker = Type.Object(
@@ -48,3 +48,5 @@ export const Trending = Type.Object({
 export const Watchlist = Type.Object({
   items: Type.Array(Ticker, { description: 'in the order they were added' }),
 });
+
+export const TickerPostsQuery = Type.Object({ ...PageQuery });

@@ -1,7 +1,10 @@
 import type { Db } from '../../db/index.js';
 import type { TrendingTickersView } from '../../db/types.js';
+import type { PageResult } from '../../lib/cursor.js';
 import { invalid, notFound } from '../../lib/errors.js';
 import { normalizeSymbol } from '../../lib/tickers.js';
+import type { Post } from '../posts/posts.schemas.js';
+import { listPosts } from '../posts/posts.service.js';
 import {
   deleteWatchlistItem,
   ensureTicker,
@@ -10,6 +13,7 @@ import {
   listTrending,
   listWatchlist,
   lockWatchlist,
+  tickerExists,
   viewRefreshedAt,
   watchlistState,
 } from './tickers.repository.js';
@@ -29,6 +33,23 @@ export async function getTickerPage(db: Db, rawSymbol: string) {
     mentions_24h: row.mentions,
     sentiment_24h: { bullish: row.bullish, bearish: row.bearish },
   };
+}
+
+/**
+ * GET /tickers/{symbol}/posts: the ticker's live posts, newest first, read along the
+ * post_tickers index; the viewer's mutes and blocks left out (API.md: a mute hides a user's
+ * posts from ticker streams). The symbol is read as on the ticker page: any case, `$` or `#`
+ * allowed; malformed or never mentioned is 404. 2 queries (3 when a post quotes another).
+ */
+export async function getTickerPosts(
+  db: Db,
+  rawSymbol: string,
+  query: { limit: number; cursor?: string | undefined },
+  viewerId: string | null,
+): Promise<PageResult<Post>> {
+  const symbol = normalizeSymbol(rawSymbol);
+  if (symbol === undefined || !(await tickerExists(db, symbol))) throw notFound('ticker');
+  return listPosts(db, { viewerId, limit: query.limit, cursor: query.cursor, ticker: symbol });
 }
 
 export async function getTrending(db: Db, window: TrendingTickersView['period'], limit: number) {

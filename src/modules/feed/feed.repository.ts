@@ -1,0 +1,163 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import { type Cursor, decodeCursor } from '../../lib/cursor.js';
+import { visibleToSql } from '../content-filters/visibility.js';
+import { postColumns, userSummaryOf } from '../posts/posts.builder.js';
+import { postRowsQuery } from '../posts/posts.repository.js';
+
+export type FeedType = 'all' | 'following';
+
+export interface FeedParams {
+  type: FeedType;
+  viewerId: string | null;
+  limit: number;
+  cursor?: Cursor | undefined;
+  offset?: number | undefined;
+}
+
+/** One entry of the following feed: a post, or a plain repost of one (reposter_id set). */
+interface FeedEntry {
+  post_id: string;
+  /** The time of the post, or of the repost: what the feed is ordered by. */
+  t: Date;
+  /** The post's id, or the repost's: the tie-breaker of the order, and the cursor's id. */
+  entry_id: string;
+  reposter_id: string | null;
+}
+
+/**
+ * The exact statement a feed page runs (limit+1 rows), unexecuted: `.execute()` it, or
+ * `.compile()` it for `{ sql, parameters }` (the benchmark replays it through plain pg).
+ * `all` is GET /posts' statement; `following` needs a viewer. `cursor` may be a page's
+ * `next_cursor` as the API gives it (a malformed one throws the API's 422 error).
+ */
+export function feedQuery(
+  db: Db,
+  params: Omit<FeedParams, 'cursor'> & { cursor?: Cursor | string },
+) {
+  const cursor = typeof params.cursor === 'string' ? decodeCursor(params.cursor) : params.cursor;
+  const decoded = { ...params, cursor };
+  return params.type === 'all' ? allFeedQuery(db, decoded) : followingFeedQuery(db, decoded);
+}
+
+/** Every live post, newest first, muted and blocked users left out: GET /posts' statement. */
+export function allFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
+  return postRowsQuery(db, {
+    viewerId: params.viewerId,
+    limit: params.limit,
+    cursor: params.cursor,
+    offset: params.offset,
+  });
+}
+
+/**
+ * The following feed as a per-source top-N (PERFORMANCE.md): the sources are the viewer and
+ * the followees the viewer may see; each gives its newest n live posts (posts_author_live_created)
+ * and its newest n reposts (reposts_user_created), the keyset condition inside each lateral,
+ * and the page is the newest n of their union, with n = offset + limit + 1. Every filter sits
+ * inside the laterals, so a source's n are n that will show.
+ *
+ * One entry per post: the post itself when its author is a source, else the first repost of
+ * it by a source (`first_repost` below). Both are fixed once written, so a repost arriving
+ * later never moves a post, and pages stay stable.
+ *
+ * The reposts are checked (author visible, not a source, first repost) only where they can
+ * still make the page: a post entry is always a page candidate, so the n-th newest post entry
+ * bounds the page from below, and older reposts are not read.
+ *
+ * Planning took a third of the time (3.9 ms of 15 on the benchmark's data): the sources'
+ * filters are `not in` (hashed once, with content_filters_blocked_by of 0007, rather than
+ * joined), and the checks of a repost are subqueries fenced with `offset 0`, which keeps the
+ * planner from pulling them up into joins whose orders it would weigh; they run for the few
+ * reposts inside the bound. Together they halved planning. The earlier-repost check asks the
+ * follows key, not feed_sources: the planner misjudges the size of that CTE (6 for 201) and
+ * then rescanned it for every earlier repost (100 ms). docs/decisions.md "Feed" has the numbers.
+ */
+export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
+  const viewerId = params.viewerId;
+  if (!viewerId) throw new Error('the following feed needs a viewer');
+  const n = (params.offset ?? 0) + params.limit + 1;
+  const before = (time: string, id: string): RawBuilder<boolean> =>
+    params.cursor
+      ? sql`and (${sql.ref(time)}, ${sql.ref(id)}) < (${params.cursor.t}::timestamptz, ${params.cursor.id}::uuid)`
+      : sql``;
+
+  return db
+    .with(
+      'feed_sources',
+      () => sql<{ user_id: string }>`(
+        select ${viewerId}::uuid as user_id
+        union all
+        select f.followee_id from follows f
+        where f.follower_id = ${viewerId}
+          and f.followee_id not in (
+            select cf.target_id from content_filters cf where cf.user_id = ${viewerId}
+          )
+          and f.followee_id not in (
+            select cf.user_id from content_filters cf
+            where cf.target_id = ${viewerId} and cf.type = 'block'
+          ))`,
+    )
+    .with(
+      'feed_posts',
+      () => sql<FeedEntry>`(
+        select p.id as post_id, p.created_at as t, p.id as entry_id, null::uuid as reposter_id
+        from feed_sources s cross join lateral (
+          select p.id, p.created_at from posts p
+          where p.author_id = s.user_id and p.deleted_at is null ${before('p.created_at', 'p.id')}
+          order by p.created_at desc, p.id desc limit ${n}
+        ) p
+        order by p.created_at desc, p.id desc limit ${n})`,
+    )
+    .with(
+      'feed_reposts',
+      () => sql<FeedEntry>`(
+        select r.post_id, r.created_at as t, r.id as entry_id, r.user_id as reposter_id
+        from feed_sources s cross join lateral (
+          select r.id, r.post_id, r.created_at, r.user_id
+          from reposts r
+          where r.user_id = s.user_id ${before('r.created_at', 'r.id')}
+            and r.created_at >= coalesce((
+              select case when count(*) = ${n} then min(fp.t) end from feed_posts fp
+            ), '-infinity'::timestamptz)
+            and exists (
+              select 1 from posts p
+              where p.id = r.post_id and p.deleted_at is null
+                and ${visibleToSql(viewerId, 'p.author_id')}
+                and p.author_id not in (select user_id from feed_sources)
+              offset 0
+            )
+            and not exists (
+              select 1 from reposts first_repost
+              where first_repost.post_id = r.post_id
+                and (first_repost.created_at, first_repost.id) < (r.created_at, r.id)
+                and (first_repost.user_id = ${viewerId} or exists (
+                  select 1 from follows ff
+                  where ff.follower_id = ${viewerId} and ff.followee_id = first_repost.user_id
+                ))
+                and ${visibleToSql(viewerId, 'first_repost.user_id')}
+              offset 0
+            )
+          order by r.created_at desc, r.id desc limit ${n}
+        ) r)`,
+    )
+    .with(
+      'feed_page',
+      () => sql<FeedEntry>`(
+        select * from (
+          select * from feed_posts union all select * from feed_reposts
+        ) e
+        order by e.t desc, e.entry_id desc
+        offset ${params.offset ?? 0} limit ${params.limit + 1})`,
+    )
+    .selectFrom('feed_page')
+    .innerJoin('posts', 'posts.id', 'feed_page.post_id')
+    .select(postColumns(viewerId))
+    .select([
+      'feed_page.t as feed_at',
+      'feed_page.entry_id',
+      userSummaryOf('feed_page.reposter_id').as('reposted_by'),
+    ])
+    .orderBy('feed_page.t', 'desc')
+    .orderBy('feed_page.entry_id', 'desc');
+}

@@ -1,0 +1,30 @@
+import type { App } from '../../app.js';
+import { Page } from '../../lib/schemas.js';
+import { viewerId } from '../../plugins/auth.js';
+import { Post } from '../posts/posts.schemas.js';
+import { FeedQuery } from './feed.schemas.js';
+import { getFeed } from './feed.service.js';
+
+export default async function feedRoutes(app: App) {
+  app.get(
+    '/feed',
+    {
+      schema: {
+        operationId: 'getFeed',
+        summary: 'The home feed',
+        description:
+          '`type=all` (default): every live post, newest first. `type=following` (401 without ' +
+          'a token): posts and plain reposts by the users you follow and by you, newest first ' +
+          'by the time of the post or of the repost; a post that came through a repost carries ' +
+          '`reposted_by`. A post shows once: as itself when its author is you or someone you ' +
+          'follow, else at its first repost by one of them (a later repost never moves it, so ' +
+          'pages stay stable). Posts and reposts of users you muted or blocked, or who blocked ' +
+          'you, are left out, whoever reposted them. Page with `cursor` (stable) or `offset`.',
+        tags: ['feed'],
+        querystring: FeedQuery,
+        response: { 200: Page(Post) },
+      },
+    },
+    async (request) => getFeed(app.db, request.query, viewerId(request)),
+  );
+}
