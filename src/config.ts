@@ -14,6 +14,8 @@ export interface Config {
   /** PostgreSQL URL; undefined means the embedded database (PGlite). */
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** Named (prepared) statements; off for a transaction pooler (see src/db/index.ts). */
+  databasePreparedStatements: boolean;
   pgliteDataDir: string;
   /** Folder for local development state: the generated secrets, uploads, the embedded database. */
   dataDir: string;
@@ -195,13 +197,19 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  // Supabase's transaction pooler listens on 6543: prepared statements are off there unless
+  // the setting says otherwise
+  const transactionPooler = databaseUrl !== undefined && new URL(databaseUrl).port === '6543';
+
   return {
     env: mode,
     port,
     host,
     logLevel,
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 200),
+    databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', !transactionPooler),
     pgliteDataDir,
     dataDir,
     supabaseUrl,

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
@@ -24,6 +25,8 @@ export interface DatabaseOptions {
   databaseUrl: string | undefined;
   pgliteDataDir: string;
   databasePoolMax?: number;
+  /** Name statements so each connection plans them once (off for transaction poolers). */
+  databasePreparedStatements?: boolean;
   /** An already-open PGlite instance (tests load a migrated template into one). */
   pglite?: PGlite;
 }
@@ -67,7 +70,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // An idle client can lose its server (restart, network); the pool replaces it. Without a
     // listener the error would crash the process.
     pool.on('error', () => {});
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({
+        pool: options.databasePreparedStatements ? preparing(pool) : pool,
+      }),
+    });
     const where = new URL(options.databaseUrl);
     return {
       db,
@@ -88,6 +95,57 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await db.destroy();
       if (!pglite.closed) await pglite.close();
     },
+  };
+}
+
+/**
+ * Prepared statements: each distinct statement with parameters gets a name (a hash of its
+ * text), so PostgreSQL parses and plans it once per connection instead of on every call;
+ * planning a feed page costs as much as running it (PERFORMANCE.md). A transaction pooler
+ * (PgBouncer, Supavisor on port 6543) may hand the next call another server connection that
+ * never saw the statement, hence the setting.
+ */
+const MAX_NAMED_PER_CONNECTION = 500;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `ps_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+    if (statementNames.size < 10_000) statementNames.set(text, name);
+  }
+  return name;
+}
+
+function preparing(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const named = new Set<string>();
+    return {
+      query: ((text: unknown, values?: unknown[]) => {
+        if (typeof text === 'string' && values && values.length > 0) {
+          const name = statementName(text);
+          if (named.has(name) || named.size < MAX_NAMED_PER_CONNECTION) {
+            named.add(name);
+            return client.query({ name, text, values });
+          }
+        }
+        return client.query(text as string, values);
+      }) as unknown as PostgresPoolClient['query'],
+      release: () => client.release(),
+    };
+  };
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let handle = wrapped.get(client);
+      if (!handle) {
+        handle = wrap(client);
+        wrapped.set(client, handle);
+      }
+      return handle;
+    },
+    end: () => pool.end(),
   };
 }
 

@@ -27,6 +27,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       databaseUrl: url,
       pgliteDataDir: '',
       databasePoolMax: 20,
+      databasePreparedStatements: true,
     });
     return {
       database,

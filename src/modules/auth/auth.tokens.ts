@@ -28,6 +28,8 @@ export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CLOCK_TOLERANCE_S = 30;
+const CACHE_TTL_MS = 5 * 60_000;
+const CACHE_MAX_TOKENS = 10_000;
 
 export function jwksUrl(supabaseUrl: string): URL {
   return new URL(`${supabaseUrl}/auth/v1/.well-known/jwks.json`);
@@ -55,7 +57,23 @@ export function createTokenVerifier(
     ...(config.supabaseUrl ? { issuer: issuerOf(config.supabaseUrl) } : {}),
   };
 
+  // A verified token is remembered for a few minutes (never past its expiry): a client sends
+  // the same token with every request, and checking a signature is a large share of a cheap
+  // request's time. Only successes are kept; the key is the whole token.
+  const verified = new Map<string, { result: VerifiedToken; until: number }>();
+
   return async (token) => {
+    const now = Date.now();
+    const cached = verified.get(token);
+    if (cached && cached.until > now) return cached.result;
+    const result = await verifyUncached(token);
+    const expires = result.expiresAt ? result.expiresAt.getTime() : Number.POSITIVE_INFINITY;
+    if (verified.size >= CACHE_MAX_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.set(token, { result, until: Math.min(now + CACHE_TTL_MS, expires) });
+    return result;
+  };
+
+  async function verifyUncached(token: string): Promise<VerifiedToken> {
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -84,7 +102,7 @@ export function createTokenVerifier(
       adminClaim: appMetadata?.role === 'admin',
       claims: payload,
     };
-  };
+  }
 }
 
 function toAuthError(error: unknown): AppError {

@@ -46,6 +46,19 @@ describe('HS256 tokens (legacy Supabase secret)', () => {
     expect(verified.expiresAt!.getTime()).toBeGreaterThan(Date.now());
   });
 
+  it('remembers a verified token only until it expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const token = await mintToken({ userId, secret: TEST_JWT_SECRET, expiresInSeconds: 60 });
+      expect((await verify(token)).userId).toBe(userId);
+      expect((await verify(token)).userId).toBe(userId);
+      vi.setSystemTime(Date.now() + 120_000); // past exp and the clock tolerance
+      expect((await expect401(verify(token))).message).toMatch(/expired/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses alg none', async () => {
     const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: userId, aud: AUD, exp: now() + 600 })}.`;
     await expect401(verify(token));
