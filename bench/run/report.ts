@@ -109,7 +109,7 @@ export function renderReport(input: ReportInput): string {
   out.push('## Settings', '', ...input.settings.map((s) => `- ${s}`), '');
   out.push('## Results', '');
   out.push(
-    'Latencies in ms. "raw SQL" is the same SQL through a plain `pg` pool at the same concurrency.',
+    'Latencies in ms. "raw SQL" is the same SQL through a plain `pg` pool at the same concurrency, as named (prepared) statements, as the API runs them.',
     '',
   );
   out.push(

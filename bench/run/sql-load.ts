@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { statementName } from '../../src/db/index.js';
 import { Latencies, type LoadResult } from './stats.js';
 
 export interface Query {
@@ -9,14 +10,16 @@ export interface Query {
 /**
  * The statements one request runs, replayed through a plain pg pool: `connections` loops, each
  * on its own client, each round running the statements in order (as the request does) and
- * timed from the first send to the last row. Unnamed statements, like Kysely's, so both sides
- * parse and plan every time.
+ * timed from the first send to the last row. Named (prepared) statements when `prepared`, as
+ * the API runs them on a direct connection (DATABASE_PREPARED_STATEMENTS), so both sides plan
+ * once per connection; unnamed otherwise.
  */
 export async function runSqlLoad(
   pool: pg.Pool,
   queries: Query[],
   connections: number,
   seconds: number,
+  prepared = true,
 ): Promise<LoadResult> {
   const latencies = new Latencies();
   let failed = 0;
@@ -29,7 +32,17 @@ export async function runSqlLoad(
         while (performance.now() < deadline) {
           const begin = performance.now();
           try {
-            for (const q of queries) await client.query(q.sql, q.parameters);
+            for (const q of queries) {
+              if (prepared && q.parameters.length > 0) {
+                await client.query({
+                  name: statementName(q.sql),
+                  text: q.sql,
+                  values: q.parameters,
+                });
+              } else {
+                await client.query(q.sql, q.parameters);
+              }
+            }
             latencies.record(performance.now() - begin);
           } catch {
             failed++;

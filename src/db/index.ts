@@ -108,7 +108,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 const MAX_NAMED_PER_CONNECTION = 500;
 const statementNames = new Map<string, string>();
 
-function statementName(text: string): string {
+export function statementName(text: string): string {
   let name = statementNames.get(text);
   if (name === undefined) {
     name = `ps_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
