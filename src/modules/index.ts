@@ -7,6 +7,7 @@ import errorsRoutes from './errors/errors.routes.js';
 import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
 import mediaRoutes from './media/media.routes.js';
+import metricsRoutes from './metrics/metrics.routes.js';
 import viewsRoutes from './metrics/views.routes.js';
 import pollsRoutes from './polls/polls.routes.js';
 import postsRoutes from './posts/posts.routes.js';
@@ -32,6 +33,7 @@ export const modules: Array<(app: App) => Promise<void>> = [
   searchRoutes,
   tickersRoutes,
   viewsRoutes,
+  metricsRoutes,
   reportsRoutes,
   errorsRoutes,
   usersRoutes,

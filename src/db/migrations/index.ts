@@ -3,6 +3,7 @@ import * as m0001 from './0001_tables.js';
 import * as m0002 from './0002_counters.js';
 import * as m0003 from './0003_views.js';
 import * as m0006 from './0006_social.js';
+import * as m0008 from './0008_metrics.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0002_counters': m0002,
   '0003_views': m0003,
   '0006_social': m0006,
+  '0008_metrics': m0008,
 };
