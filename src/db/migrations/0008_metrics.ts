@@ -343,6 +343,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  // 0003's daily_metrics joins every day to its 30-day window: minutes on a large database
+  await sql`set local statement_timeout = '30min'`.execute(db);
   await sql`
     drop materialized view engagement_metrics;
     drop materialized view daily_metrics;

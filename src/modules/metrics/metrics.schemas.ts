@@ -74,7 +74,7 @@ export const UsersDay = Type.Object({
 
 const Retained = Nullable(
   Type.Object(
-    { active: Count, share: Type.Number({ minimum: 0, maximum: 1 }) },
+    { active: Count, share: Ratio('active / size') },
     { description: 'null until that day has come' },
   ),
 );

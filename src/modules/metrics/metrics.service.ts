@@ -87,13 +87,13 @@ function usersSummary(range: DayRange, rows: DayRow[]) {
   };
 }
 
-type Retained = { active: number; share: number } | null;
+type Retained = { active: number; share: number | null } | null;
 
 /** A cohort's share for day c + n, or null until that day has come. */
 function retained(row: DailyCohortRow, n: 1 | 7 | 30, today: string): Retained {
   if (addDays(row.cohort, n) > today) return null;
   const active = row[`d${n}`];
-  return { active, share: ratio(active, row.size) ?? 0 };
+  return { active, share: ratio(active, row.size) };
 }
 
 function retentionAverages(
