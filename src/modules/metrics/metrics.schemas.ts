@@ -115,7 +115,10 @@ export const UsersMetrics = Type.Object({
           { description: 'weeks since onboarding, 0-12, up to the current week' },
         ),
       }),
-      { description: 'cohort weeks (Monday-Sunday, UTC) overlapping the range' },
+      {
+        description:
+          'cohort weeks (Monday-Sunday, UTC) overlapping the range, the latest 13 at most',
+      },
     ),
   }),
 });

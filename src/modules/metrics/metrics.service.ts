@@ -21,6 +21,7 @@ import {
   type UsersMetrics,
 } from './metrics.schemas.js';
 import { addDays, type DayRange } from './range.js';
+import { withoutJit as disableJit } from './views.repository.js';
 
 /** The investor metrics of METRICS.md, from the daily series and the retention cohorts. */
 
@@ -44,14 +45,24 @@ export async function loadSeries(db: Db, from: string, to: string, today: string
   const lastPastDay = to < today ? to : addDays(today, -1);
   const [viewed, live, current] = await Promise.all([
     fromViews ? viewDays(db, from, lastViewDay) : [],
-    liveFrom <= lastPastDay ? liveDays(db, liveFrom, lastPastDay) : [],
-    to === today && liveFrom <= today ? liveToday(db, today).then((row) => [row]) : [],
+    liveFrom <= lastPastDay ? withoutJit(db, (trx) => liveDays(trx, liveFrom, lastPastDay)) : [],
+    to === today && liveFrom <= today
+      ? withoutJit(db, async (trx) => [await liveToday(trx, today)])
+      : [],
   ]);
   return {
     rows: [...viewed, ...live, ...current],
     refreshed_at: coverage.refreshedAt?.toISOString() ?? null,
     live_from: liveFrom <= to ? liveFrom : null,
   };
+}
+
+/** Runs a live query in a transaction without JIT (see views.repository.ts withoutJit). */
+function withoutJit<T>(db: Db, query: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await disableJit(trx);
+    return query(trx);
+  });
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
@@ -117,8 +128,8 @@ export async function usersMetrics(
 ): Promise<Static<typeof UsersMetrics>> {
   const [series, daily, weekly] = await Promise.all([
     loadSeries(db, range.from, range.to, today),
-    dailyCohorts(db, range.from, range.to),
-    weeklyCohorts(db, range.from, range.to, today),
+    withoutJit(db, (trx) => dailyCohorts(trx, range.from, range.to)),
+    withoutJit(db, (trx) => weeklyCohorts(trx, range.from, range.to, today)),
   ]);
   const byDay = new Map(daily.map((row) => [row.cohort, row]));
   const weeks = new Map<string, Static<typeof UsersMetrics>['retention']['weekly'][number]>();
@@ -268,7 +279,7 @@ export async function growthMetrics(
 export async function summaryMetrics(db: Db, range: DayRange, today: string) {
   const [{ series, comparisons: compared }, daily] = await Promise.all([
     seriesWithHistory(db, range, today),
-    dailyCohorts(db, range.from, range.to),
+    withoutJit(db, (trx) => dailyCohorts(trx, range.from, range.to)),
   ]);
   return {
     ...covered(range, series),

@@ -199,5 +199,15 @@ describe('weekly retention cohorts', () => {
     expect(weekly[0]!.weeks[1]).toEqual({ weeks_since: 1, active: 2, share: 1 });
     expect(weekly[0]!.weeks[2]).toEqual({ weeks_since: 2, active: 1, share: 0.5 });
     expect(actives(weekly[1]!)).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+    // 14 cohort weeks in the range: the table keeps the latest 13, so X and Y's week goes
+    const long = await t.request({
+      method: 'GET',
+      url: '/metrics/users?from=2025-01-06&to=2025-04-07',
+      token: admin,
+    });
+    const rows = long.json().retention.weekly as { cohort_week: string; size: number }[];
+    expect(rows.map((w) => [w.cohort_week, w.size])).toEqual([['2025-01-13', 1]]);
+    expect(long.json().retention.daily).toHaveLength(92);
   });
 });
