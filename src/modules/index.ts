@@ -1,4 +1,5 @@
 import type { App } from '../app.js';
+import adminRoutes from './admin/admin.routes.js';
 import authRoutes from './auth/auth.routes.js';
 import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
 import commentsRoutes from './comments/comments.routes.js';
@@ -34,6 +35,7 @@ export const modules: Array<(app: App) => Promise<void>> = [
   tickersRoutes,
   viewsRoutes,
   metricsRoutes,
+  adminRoutes,
   reportsRoutes,
   errorsRoutes,
   usersRoutes,
