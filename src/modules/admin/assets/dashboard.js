@@ -67,8 +67,9 @@ function addDays(day, n) {
 
 // ---- charts -------------------------------------------------------------------------------
 
-const W = 640;
 const H = 240;
+/** Charts are drawn at their box's shape: a wide one gets a wider drawing, not bigger text. */
+let W = 640;
 const PAD = { top: 28, right: 12, bottom: 28, left: 48 };
 
 function niceMax(value) {
@@ -85,7 +86,7 @@ function frame(dates, max) {
   for (let i = 0; i <= 4; i++) {
     const y = PAD.top + plotH - (plotH * i) / 4;
     root.append(svg('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: y, y2: y }));
-    const label = Number.isInteger(max / 4) ? (max * i) / 4 : ((max * i) / 4).toFixed(1);
+    const label = fmt(Number(((max * i) / 4).toFixed(2)));
     root.append(
       svg('text', { class: 'tick', x: PAD.left - 6, y: y + 4, 'text-anchor': 'end' }, label),
     );
@@ -94,9 +95,8 @@ function frame(dates, max) {
   dates.forEach((date, i) => {
     if (i % step !== 0 && i !== dates.length - 1) return;
     const x = xOf(i, dates.length);
-    root.append(
-      svg('text', { class: 'tick', x, y: H - 8, 'text-anchor': 'middle' }, date.slice(5)),
-    );
+    const anchor = i === dates.length - 1 && dates.length > 1 ? 'end' : 'middle';
+    root.append(svg('text', { class: 'tick', x, y: H - 8, 'text-anchor': anchor }, date.slice(5)));
   });
   return root;
 }
@@ -121,6 +121,7 @@ function legend(root, names) {
 }
 
 function lineChart(figure, dates, series) {
+  W = figure.classList.contains('wide') ? 1280 : 640;
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
   const root = frame(dates, max);
   series.forEach((s, i) => {
@@ -142,6 +143,7 @@ function lineChart(figure, dates, series) {
 }
 
 function barChart(figure, dates, values, name) {
+  W = figure.classList.contains('wide') ? 1280 : 640;
   const max = niceMax(Math.max(0, ...values));
   const root = frame(dates, max);
   const plotW = W - PAD.left - PAD.right;
@@ -184,7 +186,8 @@ function cell(value) {
 }
 
 const heat = (share) => (share === null ? 'na' : `heat-${Math.min(5, Math.ceil(share * 5))}`);
-const retained = (r) => (r === null ? { text: '–', class: 'na' } : `${pct(r.share)} (${r.active})`);
+const retained = (r) =>
+  r === null || r.share === null ? { text: '–', class: 'na' } : `${pct(r.share)} (${r.active})`;
 
 function renderRetention(users) {
   table(
@@ -221,10 +224,10 @@ function renderHealth(health) {
     ['Errors, last 24 h', fmt(health.errors_24h?.total)],
   ];
   for (const [level, n] of Object.entries(health.errors_24h?.by_level ?? {})) {
-    rows.push([`  ${level}`, fmt(n)]);
+    rows.push([`Errors 24 h: ${level}`, fmt(n)]);
   }
   for (const [source, n] of Object.entries(health.errors_24h?.by_source ?? {})) {
-    rows.push([`  from ${source}`, fmt(n)]);
+    rows.push([`Errors 24 h: from ${source}`, fmt(n)]);
   }
   rows.push(['Unresolved errors', fmt(health.unresolved_errors)]);
   rows.push(['Open reports', fmt(health.open_reports)]);
@@ -305,7 +308,7 @@ function renderKpis(d) {
       change(g.month_over_month.active_users.change_pct),
       g.month_over_month.active_users.change_pct,
     ),
-    kpi('Posts per active user', d.engagement.per_active_user.posts ?? '–'),
+    kpi('Posts per active user', d.engagement.per_active_user.posts?.toFixed(2) ?? '–'),
   );
 }
 
