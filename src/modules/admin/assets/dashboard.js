@@ -57,14 +57,6 @@ const pct = (share) =>
 const change = (value) =>
   value === null || value === undefined ? '–' : `${value > 0 ? '+' : ''}${value.toFixed(1)} %`;
 
-function todayUtc() {
-  return new Date().toISOString().slice(0, 10);
-}
-
-function addDays(day, n) {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
-
 // ---- charts -------------------------------------------------------------------------------
 
 const H = 240;
@@ -314,8 +306,12 @@ function renderKpis(d) {
 
 // ---- the page -----------------------------------------------------------------------------
 
+/** The range asked for; none at first, so the server's clock picks "the last 30 days". */
 function range() {
-  return `from=${encodeURIComponent($('from').value)}&to=${encodeURIComponent($('to').value)}`;
+  const parts = [];
+  if ($('from').value) parts.push(`from=${encodeURIComponent($('from').value)}`);
+  if ($('to').value) parts.push(`to=${encodeURIComponent($('to').value)}`);
+  return parts.join('&');
 }
 
 function showError(error) {
@@ -340,6 +336,8 @@ async function load() {
       api(`/metrics/users?${q}`),
       api(`/metrics/engagement?${q}`),
     ]);
+    $('from').value = dashboard.range.from;
+    $('to').value = dashboard.range.to;
     renderKpis(dashboard);
     const dates = users.series.map((r) => r.date);
     lineChart($('chart-active'), dates, [
@@ -407,9 +405,6 @@ function signedIn() {
 }
 
 function start() {
-  $('to').value = todayUtc();
-  $('to').max = todayUtc();
-  $('from').value = addDays(todayUtc(), -29);
   $('token-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const value = $('token')
