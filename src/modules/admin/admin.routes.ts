@@ -25,6 +25,7 @@ const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.
 
 const ASSETS = new Map([
   ['dashboard.js', { type: 'text/javascript; charset=utf-8', body: asset('dashboard.js') }],
+  ['charts.js', { type: 'text/javascript; charset=utf-8', body: asset('charts.js') }],
   ['dashboard.css', { type: 'text/css; charset=utf-8', body: asset('dashboard.css') }],
 ]);
 const PAGE = asset('index.html');

@@ -27,6 +27,8 @@ describe('GET /admin', () => {
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.body).toContain('sessionStorage');
     expect(js.body).not.toMatch(/innerHTML|eval\(|new Function/);
+    const charts = await t.request({ method: 'GET', url: '/admin/assets/charts.js' });
+    expect(charts.body).toContain('export function lineChart');
     const css = await t.request({ method: 'GET', url: '/admin/assets/dashboard.css' });
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     for (const name of ['index.html', 'constructor', '__proto__', '..%2Fadmin.routes.ts', 'x.js']) {
