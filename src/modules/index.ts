@@ -1,4 +1,5 @@
 import type { App } from '../app.js';
+import adminRoutes from './admin/admin.routes.js';
 import authRoutes from './auth/auth.routes.js';
 import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
 import commentsRoutes from './comments/comments.routes.js';
@@ -8,6 +9,7 @@ import feedRoutes from './feed/feed.routes.js';
 import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
 import mediaRoutes from './media/media.routes.js';
+import metricsRoutes from './metrics/metrics.routes.js';
 import viewsRoutes from './metrics/views.routes.js';
 import pollsRoutes from './polls/polls.routes.js';
 import postsRoutes from './posts/posts.routes.js';
@@ -34,6 +36,8 @@ export const modules: Array<(app: App) => Promise<void>> = [
   searchRoutes,
   tickersRoutes,
   viewsRoutes,
+  metricsRoutes,
+  adminRoutes,
   reportsRoutes,
   errorsRoutes,
   usersRoutes,

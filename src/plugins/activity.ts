@@ -9,9 +9,27 @@ import { recordActivity } from '../modules/metrics/activity.repository.js';
 const WRITE_EVERY_MS = 60_000;
 const MAX_TRACKED = 100_000;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The tracker's clock (tests move it to cross the once-a-minute rule without waiting) and
+     * `settled()`, which resolves when the writes under way have ended.
+     */
+    activity: { now: () => number; settled: () => Promise<void> };
+  }
+}
+
 export const activityPlugin = fp(async (app: FastifyInstance) => {
   const pending = new Map<string, { lastWrite: number; requests: number }>();
   const inFlight = new Set<Promise<void>>();
+  app.decorate('activity', {
+    now: () => Date.now(),
+    settled: async () => {
+      // onResponse hooks run after the response has gone: let them start their writes first
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.allSettled([...inFlight]);
+    },
+  });
   app.addHook('onClose', async () => {
     await Promise.allSettled([...inFlight]);
   });
@@ -19,7 +37,7 @@ export const activityPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onResponse', async (request) => {
     const userId = request.auth?.userId;
     if (!userId) return;
-    const now = Date.now();
+    const now = app.activity.now();
     const entry = pending.get(userId);
     if (entry && now - entry.lastWrite < WRITE_EVERY_MS) {
       entry.requests++;

@@ -4,6 +4,7 @@ import * as m0002 from './0002_counters.js';
 import * as m0003 from './0003_views.js';
 import * as m0006 from './0006_social.js';
 import * as m0007 from './0007_feed.js';
+import * as m0008 from './0008_metrics.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0003_views': m0003,
   '0006_social': m0006,
   '0007_feed': m0007,
+  '0008_metrics': m0008,
 };

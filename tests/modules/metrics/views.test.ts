@@ -23,6 +23,12 @@ describe('POST /metrics/refresh', () => {
   it("refreshes every view, so a new post's tickers appear in trending", async () => {
     const admin = await createUser(t, { admin: true });
     const author = await createUser(t);
+    // onboarded two days ago: the daily views hold complete days, up to yesterday
+    await t.db
+      .updateTable('users')
+      .set({ onboarded_at: new Date(Date.now() - 2 * 86_400_000) })
+      .where('id', '=', author.id)
+      .execute();
     await insertPost(t, author.id, { tickers: ['FRSH', 'NEWT'] });
     expect((await trending('1h')).items.map((i) => i.symbol)).not.toContain('FRSH');
 
@@ -48,8 +54,10 @@ describe('POST /metrics/refresh', () => {
       .execute();
     expect(recorded.map((r) => r.view_name)).toEqual([...VIEWS].sort());
     for (const row of recorded) expect(row.duration_ms).toBeGreaterThanOrEqual(0);
-    const daily = await t.db.selectFrom('daily_metrics').select('day').execute();
+    const daily = await t.db.selectFrom('daily_metrics').select('day').orderBy('day').execute();
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     expect(daily.length).toBeGreaterThan(0);
+    expect(daily.at(-1)?.day).toBe(yesterday);
   });
 
   it('lets two refreshes run at once: each refreshes or skips, neither fails', async () => {

@@ -1,0 +1,323 @@
+// The investor dashboard (GET /admin). Plain browser JavaScript, no build step, no library:
+// it asks for an admin token (kept in sessionStorage), calls the /metrics routes with it and
+// draws the charts as SVG. Text from the API is only ever set as textContent.
+
+import { barChart, lineChart } from './charts.js';
+
+const TOKEN_KEY = 'pageshare.adminToken';
+const $ = (id) => document.getElementById(id);
+
+class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+async function call(path) {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${token()}` } });
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      message = (await res.json()).error.message;
+    } catch {
+      // not the API's error shape: keep the status line
+    }
+    throw new HttpError(res.status, message);
+  }
+  return res;
+}
+
+const api = async (path) => (await call(path)).json();
+
+/** An HTML element: el('td', { class: 'x' }, 'text', child). */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  for (const child of children) {
+    node.append(child instanceof Node ? child : document.createTextNode(String(child ?? '')));
+  }
+  return node;
+}
+
+const number = new Intl.NumberFormat('en-US');
+const fmt = (value) => (value === null || value === undefined ? '–' : number.format(value));
+const pct = (share) =>
+  share === null || share === undefined ? '–' : `${(share * 100).toFixed(1)} %`;
+const change = (value) =>
+  value === null || value === undefined ? '–' : `${value > 0 ? '+' : ''}${value.toFixed(1)} %`;
+
+// ---- tables -------------------------------------------------------------------------------
+
+function table(node, head, rows) {
+  node.replaceChildren(
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map(cell)))),
+  );
+}
+
+/** A cell: a value, or { text, class }. */
+function cell(value) {
+  if (value !== null && typeof value === 'object' && !(value instanceof Node)) {
+    return el('td', value.class ? { class: value.class } : {}, value.text);
+  }
+  return el('td', {}, value);
+}
+
+const heat = (share) => (share === null ? 'na' : `heat-${Math.min(5, Math.ceil(share * 5))}`);
+const retained = (r) =>
+  r === null || r.share === null ? { text: '–', class: 'na' } : `${pct(r.share)} (${r.active})`;
+
+function renderRetention(users) {
+  table(
+    $('retention-daily'),
+    ['Cohort', 'Users', 'D1', 'D7', 'D30'],
+    [...users.retention.daily]
+      .reverse()
+      .map((r) => [r.cohort, fmt(r.size), retained(r.d1), retained(r.d7), retained(r.d30)]),
+  );
+  const weeks = Math.max(0, ...users.retention.weekly.map((r) => r.weeks.length));
+  table(
+    $('retention-weekly'),
+    ['Cohort week', 'Users', ...Array.from({ length: weeks }, (_, i) => `W${i}`)],
+    users.retention.weekly.map((r) => [
+      r.cohort_week,
+      fmt(r.size),
+      ...Array.from({ length: weeks }, (_, i) => {
+        const w = r.weeks[i];
+        return w ? { text: pct(w.share), class: heat(w.share) } : { text: '', class: 'na' };
+      }),
+    ]),
+  );
+}
+
+function renderHealth(health) {
+  const db = health.database;
+  const rows = [
+    [
+      'Database',
+      db.reachable
+        ? { text: `reachable, ${db.round_trip_ms} ms`, class: 'ok' }
+        : { text: 'unreachable', class: 'bad' },
+    ],
+    ['Errors, last 24 h', fmt(health.errors_24h?.total)],
+  ];
+  for (const [level, n] of Object.entries(health.errors_24h?.by_level ?? {})) {
+    rows.push([`Errors 24 h: ${level}`, fmt(n)]);
+  }
+  for (const [source, n] of Object.entries(health.errors_24h?.by_source ?? {})) {
+    rows.push([`Errors 24 h: from ${source}`, fmt(n)]);
+  }
+  rows.push(['Unresolved errors', fmt(health.unresolved_errors)]);
+  rows.push(['Open reports', fmt(health.open_reports)]);
+  for (const view of health.views) {
+    rows.push([
+      `View ${view.name}`,
+      view.refreshed_at
+        ? `refreshed ${view.refreshed_at.replace('T', ' ').slice(0, 19)} UTC`
+        : 'never refreshed',
+    ]);
+  }
+  table($('health'), ['What', 'Now'], rows);
+}
+
+function renderTrending(trending) {
+  table(
+    $('trending-tickers'),
+    ['Rank', 'Ticker', 'Mentions'],
+    trending.tickers.map((t) => [t.rank, `$${t.symbol}`, fmt(t.mentions)]),
+  );
+  table(
+    $('trending-posts'),
+    ['Author', 'Post', 'Reactions', 'Comments', 'Reposts', 'Score'],
+    trending.posts.items.map((p) => [
+      `@${p.author.username}`,
+      { text: p.content.length > 140 ? `${p.content.slice(0, 140)}…` : p.content, class: 'text' },
+      fmt(p.reactions),
+      fmt(p.comments),
+      fmt(p.reposts),
+      fmt(p.score),
+    ]),
+  );
+}
+
+function kpi(label, value, trend) {
+  const node = el('div', { class: 'kpi' }, el('div', { class: 'label' }, label));
+  node.append(
+    el(
+      'div',
+      { class: `value${trend ? (trend > 0 ? ' up' : trend < 0 ? ' down' : '') : ''}` },
+      value,
+    ),
+  );
+  return node;
+}
+
+function renderKpis(d) {
+  const u = d.users;
+  const g = d.growth;
+  $('kpis').replaceChildren(
+    kpi('DAU', fmt(u.dau)),
+    kpi('WAU', fmt(u.wau)),
+    kpi('MAU', fmt(u.mau)),
+    kpi('Stickiness (DAU/MAU)', pct(u.stickiness)),
+    kpi('New users in range', fmt(u.new_users)),
+    kpi('Total users', fmt(u.total_users)),
+    kpi(
+      'D1 / D7 / D30 retention',
+      `${pct(u.retention.d1)} / ${pct(u.retention.d7)} / ${pct(u.retention.d30)}`,
+    ),
+    kpi(
+      'New users, week over week',
+      change(g.week_over_week.new_users.change_pct),
+      g.week_over_week.new_users.change_pct,
+    ),
+    kpi(
+      'Active users, week over week',
+      change(g.week_over_week.active_users.change_pct),
+      g.week_over_week.active_users.change_pct,
+    ),
+    kpi(
+      'New users, month over month',
+      change(g.month_over_month.new_users.change_pct),
+      g.month_over_month.new_users.change_pct,
+    ),
+    kpi(
+      'Active users, month over month',
+      change(g.month_over_month.active_users.change_pct),
+      g.month_over_month.active_users.change_pct,
+    ),
+    kpi('Posts per active user', d.engagement.per_active_user.posts?.toFixed(2) ?? '–'),
+  );
+}
+
+// ---- the page -----------------------------------------------------------------------------
+
+/** The range asked for; none at first, so the server's clock picks "the last 30 days". */
+function range() {
+  const parts = [];
+  if ($('from').value) parts.push(`from=${encodeURIComponent($('from').value)}`);
+  if ($('to').value) parts.push(`to=${encodeURIComponent($('to').value)}`);
+  return parts.join('&');
+}
+
+function showError(error) {
+  if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    signedOut(
+      error.status === 403 ? 'This token is not an admin’s.' : 'The token was refused (expired?).',
+    );
+    return;
+  }
+  $('error').textContent = error.message;
+  $('error').hidden = false;
+}
+
+async function load() {
+  $('error').hidden = true;
+  $('status').textContent = 'Loading…';
+  try {
+    const q = range();
+    const [dashboard, users, engagement] = await Promise.all([
+      api(`/metrics/dashboard?${q}`),
+      api(`/metrics/users?${q}`),
+      api(`/metrics/engagement?${q}`),
+    ]);
+    $('from').value = dashboard.range.from;
+    $('to').value = dashboard.range.to;
+    renderKpis(dashboard);
+    const dates = users.series.map((r) => r.date);
+    lineChart($('chart-active'), dates, [
+      { name: 'DAU', values: users.series.map((r) => r.dau) },
+      { name: 'WAU', values: users.series.map((r) => r.wau) },
+      { name: 'MAU', values: users.series.map((r) => r.mau) },
+    ]);
+    barChart(
+      $('chart-new-users'),
+      dates,
+      users.series.map((r) => r.new_users),
+      'new users',
+    );
+    const kinds = ['posts', 'comments', 'reactions', 'reposts', 'bookmarks', 'poll_votes'];
+    lineChart(
+      $('chart-engagement'),
+      engagement.series.map((r) => r.date),
+      kinds.map((k) => ({ name: k.replace('_', ' '), values: engagement.series.map((r) => r[k]) })),
+    );
+    renderRetention(users);
+    renderHealth(dashboard.health);
+    renderTrending(dashboard.trending);
+    const refreshed = dashboard.refreshed_at
+      ? `views refreshed ${dashboard.refreshed_at.replace('T', ' ').slice(0, 16)} UTC`
+      : 'views never refreshed';
+    $('status').textContent =
+      `${dashboard.range.from} – ${dashboard.range.to} (${dashboard.range.days} days) · ${refreshed}` +
+      (dashboard.live_from ? ` · live from ${dashboard.live_from}` : '');
+    document.body.dataset.loaded = 'true';
+  } catch (error) {
+    $('status').textContent = '';
+    showError(error);
+  }
+}
+
+async function download(format) {
+  try {
+    const res = await call(`/metrics/export?format=${format}&${range()}`);
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    const url = URL.createObjectURL(await res.blob());
+    const link = el('a', { href: url, download: name ?? `pageshare-metrics.${format}` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function signedOut(message) {
+  $('dashboard').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message ?? '';
+  $('sign-in-error').hidden = !message;
+  $('token').focus();
+}
+
+function signedIn() {
+  $('sign-in').hidden = true;
+  $('sign-out').hidden = false;
+  $('dashboard').hidden = false;
+  load();
+}
+
+function start() {
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = $('token')
+      .value.trim()
+      .replace(/^Bearer\s+/i, '');
+    if (!value) return;
+    sessionStorage.setItem(TOKEN_KEY, value);
+    $('token').value = '';
+    signedIn();
+  });
+  $('range-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    load();
+  });
+  $('export-csv').addEventListener('click', () => download('csv'));
+  $('export-json').addEventListener('click', () => download('json'));
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    signedOut();
+  });
+  if (token()) signedIn();
+  else signedOut();
+}
+
+start();

@@ -1,0 +1,298 @@
+import type { Static } from '@sinclair/typebox';
+import type { Db } from '../../db/index.js';
+import {
+  type DailyCohortRow,
+  type DayRow,
+  dailyCohorts,
+  liveDays,
+  liveToday,
+  viewCoverage,
+  viewDays,
+  weeklyCohorts,
+} from './metrics.repository.js';
+import {
+  ENGAGEMENT_KINDS,
+  type EngagementDay,
+  type EngagementKind,
+  type EngagementMetrics,
+  type EngagementTotals,
+  type GrowthMetrics,
+  type RetentionAverages,
+  type UsersMetrics,
+} from './metrics.schemas.js';
+import { addDays, type DayRange } from './range.js';
+import { withoutJit as disableJit } from './views.repository.js';
+
+/** The investor metrics of METRICS.md, from the daily series and the retention cohorts. */
+
+export interface Series {
+  rows: DayRow[];
+  refreshed_at: string | null;
+  live_from: string | null;
+}
+
+/**
+ * Days [from, to]: those the views hold come from them, the rest (today at least) are
+ * computed live. At most four statements, whatever the range.
+ */
+export async function loadSeries(db: Db, from: string, to: string, today: string): Promise<Series> {
+  const coverage = await viewCoverage(db);
+  const lastViewDay = coverage.through !== null && coverage.through < to ? coverage.through : to;
+  const liveFrom =
+    coverage.through === null ? from : [from, addDays(coverage.through, 1)].sort()[1]!;
+  const fromViews = coverage.through !== null && from <= lastViewDay;
+  // days after the last refresh but before today (the refresh is late): from the sessions
+  const lastPastDay = to < today ? to : addDays(today, -1);
+  const [viewed, live, current] = await Promise.all([
+    fromViews ? viewDays(db, from, lastViewDay) : [],
+    liveFrom <= lastPastDay ? withoutJit(db, (trx) => liveDays(trx, liveFrom, lastPastDay)) : [],
+    to === today && liveFrom <= today
+      ? withoutJit(db, async (trx) => [await liveToday(trx, today)])
+      : [],
+  ]);
+  return {
+    rows: [...viewed, ...live, ...current],
+    refreshed_at: coverage.refreshedAt?.toISOString() ?? null,
+    live_from: liveFrom <= to ? liveFrom : null,
+  };
+}
+
+/** Runs a live query in a transaction without JIT (see views.repository.ts withoutJit). */
+function withoutJit<T>(db: Db, query: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await disableJit(trx);
+    return query(trx);
+  });
+}
+
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+export const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : null);
+const changePct = (current: number, previous: number) =>
+  previous > 0 ? Math.round(((current - previous) / previous) * 1_000) / 10 : null;
+
+const KINDS = ENGAGEMENT_KINDS;
+
+function perActiveUser(counts: Record<EngagementKind, number>, active: number) {
+  return Object.fromEntries(KINDS.map((k) => [k, ratio(counts[k], active)])) as Record<
+    EngagementKind,
+    number | null
+  >;
+}
+
+const covered = (range: DayRange, series: Series) => ({
+  range,
+  refreshed_at: series.refreshed_at,
+  live_from: series.live_from,
+});
+
+function usersSummary(range: DayRange, rows: DayRow[]) {
+  const last = rows.at(-1)!;
+  return {
+    date: range.to,
+    dau: last.dau,
+    wau: last.wau,
+    mau: last.mau,
+    stickiness: ratio(last.dau, last.mau),
+    new_users: rows.reduce((sum, r) => sum + r.new_users, 0),
+    total_users: last.total_users,
+  };
+}
+
+type Retained = { active: number; share: number | null } | null;
+
+/** A cohort's share for day c + n, or null until that day has come. */
+function retained(row: DailyCohortRow, n: 1 | 7 | 30, today: string): Retained {
+  if (addDays(row.cohort, n) > today) return null;
+  const active = row[`d${n}`];
+  return { active, share: ratio(active, row.size) };
+}
+
+function retentionAverages(
+  rows: DailyCohortRow[],
+  today: string,
+): Static<typeof RetentionAverages> {
+  const average = (n: 1 | 7 | 30) => {
+    const due = rows.filter((row) => addDays(row.cohort, n) <= today);
+    return ratio(
+      due.reduce((sum, row) => sum + row[`d${n}`], 0),
+      due.reduce((sum, row) => sum + row.size, 0),
+    );
+  };
+  return { d1: average(1), d7: average(7), d30: average(30) };
+}
+
+export async function usersMetrics(
+  db: Db,
+  range: DayRange,
+  today: string,
+): Promise<Static<typeof UsersMetrics>> {
+  const [series, daily, weekly] = await Promise.all([
+    loadSeries(db, range.from, range.to, today),
+    withoutJit(db, (trx) => dailyCohorts(trx, range.from, range.to)),
+    withoutJit(db, (trx) => weeklyCohorts(trx, range.from, range.to, today)),
+  ]);
+  const byDay = new Map(daily.map((row) => [row.cohort, row]));
+  const weeks = new Map<string, Static<typeof UsersMetrics>['retention']['weekly'][number]>();
+  for (const cell of weekly) {
+    const row = weeks.get(cell.cohort_week) ?? {
+      cohort_week: cell.cohort_week,
+      size: cell.size,
+      weeks: [],
+    };
+    row.weeks.push({
+      weeks_since: cell.weeks_since,
+      active: cell.active,
+      share: ratio(cell.active, cell.size),
+    });
+    weeks.set(cell.cohort_week, row);
+  }
+  return {
+    ...covered(range, series),
+    summary: usersSummary(range, series.rows),
+    series: series.rows.map((r) => ({
+      date: r.date,
+      dau: r.dau,
+      wau: r.wau,
+      mau: r.mau,
+      stickiness: ratio(r.dau, r.mau),
+      new_users: r.new_users,
+      total_users: r.total_users,
+    })),
+    retention: {
+      average: retentionAverages(daily, today),
+      // every day of the range, so that a day nobody onboarded shows as a cohort of 0
+      daily: series.rows.map(({ date }) => {
+        const row = byDay.get(date) ?? { cohort: date, size: 0, d1: 0, d7: 0, d30: 0 };
+        return {
+          cohort: date,
+          size: row.size,
+          d1: retained(row, 1, today),
+          d7: retained(row, 7, today),
+          d30: retained(row, 30, today),
+        };
+      }),
+      weekly: [...weeks.values()],
+    },
+  };
+}
+
+function engagementDay(r: DayRow): Static<typeof EngagementDay> {
+  return {
+    date: r.date,
+    dau: r.dau,
+    posts: r.posts,
+    comments: r.comments,
+    reactions: r.reactions,
+    reposts: r.reposts,
+    bookmarks: r.bookmarks,
+    poll_votes: r.poll_votes,
+    creators: r.creators,
+    creators_share: ratio(r.creators, r.dau),
+    per_active_user: perActiveUser(r, r.dau),
+  };
+}
+
+function engagementTotals(rows: DayRow[]): Static<typeof EngagementTotals> {
+  const sum = (pick: (r: DayRow) => number) => rows.reduce((total, r) => total + pick(r), 0);
+  const counts = Object.fromEntries(KINDS.map((k) => [k, sum((r) => r[k])])) as Record<
+    EngagementKind,
+    number
+  >;
+  const activeUserDays = sum((r) => r.dau);
+  return {
+    ...counts,
+    active_user_days: activeUserDays,
+    per_active_user: perActiveUser(counts, activeUserDays),
+    creators_share: ratio(
+      sum((r) => r.creators),
+      activeUserDays,
+    ),
+  };
+}
+
+export async function engagementMetrics(
+  db: Db,
+  range: DayRange,
+  today: string,
+): Promise<Static<typeof EngagementMetrics>> {
+  const series = await loadSeries(db, range.from, range.to, today);
+  return {
+    ...covered(range, series),
+    totals: engagementTotals(series.rows),
+    series: series.rows.map(engagementDay),
+  };
+}
+
+/** Week-over-week and month-over-month, for the periods ending with the range's last day. */
+function comparisons(rows: DayRow[], to: string) {
+  const byDay = new Map(rows.map((r) => [r.date, r]));
+  const newUsers = (first: string, last: string) =>
+    rows.filter((r) => r.date >= first && r.date <= last).reduce((s, r) => s + r.new_users, 0);
+  const compare = (days: 7 | 30, active: 'wau' | 'mau') => {
+    const current = newUsers(addDays(to, 1 - days), to);
+    const previous = newUsers(addDays(to, 1 - 2 * days), addDays(to, -days));
+    const activeNow = byDay.get(to)?.[active] ?? 0;
+    const activeBefore = byDay.get(addDays(to, -days))?.[active] ?? 0;
+    return {
+      period_days: days,
+      new_users: { current, previous, change_pct: changePct(current, previous) },
+      active_users: {
+        current: activeNow,
+        previous: activeBefore,
+        change_pct: changePct(activeNow, activeBefore),
+      },
+    };
+  };
+  return {
+    week_over_week: compare(7, 'wau') as ReturnType<typeof compare> & { period_days: 7 },
+    month_over_month: compare(30, 'mau') as ReturnType<typeof compare> & { period_days: 30 },
+  };
+}
+
+/** The range, and the days before it that the comparisons need (60 days up to `to`). */
+async function seriesWithHistory(db: Db, range: DayRange, today: string) {
+  const first = [range.from, addDays(range.to, -59)].sort()[0]!;
+  const series = await loadSeries(db, first, range.to, today);
+  const rows = series.rows.filter((r) => r.date >= range.from);
+  return { series: { ...series, rows }, comparisons: comparisons(series.rows, range.to) };
+}
+
+export async function growthMetrics(
+  db: Db,
+  range: DayRange,
+  today: string,
+): Promise<Static<typeof GrowthMetrics>> {
+  const { series, comparisons: compared } = await seriesWithHistory(db, range, today);
+  return {
+    ...covered(range, series),
+    series: series.rows.map((r) => ({
+      date: r.date,
+      new_users: r.new_users,
+      total_users: r.total_users,
+      dau: r.dau,
+    })),
+    ...compared,
+  };
+}
+
+/** The summary of the dashboard: no per-day series and no weekly cohorts. */
+export async function summaryMetrics(db: Db, range: DayRange, today: string) {
+  const [{ series, comparisons: compared }, daily] = await Promise.all([
+    seriesWithHistory(db, range, today),
+    withoutJit(db, (trx) => dailyCohorts(trx, range.from, range.to)),
+  ]);
+  return {
+    ...covered(range, series),
+    users: { ...usersSummary(range, series.rows), retention: retentionAverages(daily, today) },
+    engagement: engagementTotals(series.rows),
+    growth: compared,
+  };
+}
+
+export async function exportRows(db: Db, range: DayRange, today: string) {
+  const series = await loadSeries(db, range.from, range.to, today);
+  return {
+    ...series,
+    rows: series.rows.map(({ creators: _creators, ...row }) => row),
+  };
+}

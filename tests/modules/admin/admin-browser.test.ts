@@ -1,0 +1,153 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../../helpers/app.js';
+import { createAccount, createUser, insertPost } from '../../helpers/factories.js';
+import { addSession, addUser, at, day, earlyToday } from '../metrics/metrics-helpers.js';
+
+/**
+ * The investor dashboard in a real browser: Debian's Chromium (`apt-get install -y chromium`)
+ * driven by playwright-core, against the API listening on 127.0.0.1 with seeded data. Without
+ * Chromium this file fails (it does not skip): CI must install it.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('the investor dashboard in Chromium', () => {
+  const t = useTestApp();
+  let browser: Browser;
+  let base: string;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" ` +
+          '(Debian), or set CHROMIUM_PATH. This browser test needs it.',
+      );
+    }
+    await seed();
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function seed() {
+    const account = await createAccount(t);
+    adminToken = await t.token(account.id, { admin: true });
+    for (let offset = -23; offset <= -5; offset += 3) {
+      const user = await addUser(t, at(day(offset), '09:00'));
+      await addSession(t, user, at(day(offset), '09:05'), at(day(offset), '09:40'));
+      await addSession(t, user, at(day(offset + 1), '23:50'), at(day(offset + 2), '00:20'));
+      await insertPost(t, user, {
+        createdAt: new Date(Math.max(Date.now() - 3_600_000, Date.parse(`${day(0)}T00:00:00Z`))),
+        tickers: ['NVDA', offset % 2 === 0 ? 'AAPL' : 'TSLA'],
+        content: `<img src=x onerror="window.__pwned=1"> $NVDA "quoted", text`,
+      });
+    }
+    const today = await addUser(t, earlyToday(1));
+    await addSession(t, today, earlyToday(2), earlyToday(3));
+    const res = await t.request({ method: 'POST', url: '/metrics/refresh', token: adminToken });
+    expect(res.statusCode).toBe(200);
+  }
+
+  /** A fresh page, whose console errors, failed requests and page errors are collected. */
+  async function open(): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+    await page.goto(`${base}/admin`);
+    return { page, problems };
+  }
+
+  async function signIn(page: Page, token: string) {
+    await page.locator('#token').fill(token);
+    await page.locator('#token-form button[type=submit]').click();
+  }
+
+  it('asks for a token, then draws the charts and tables', async () => {
+    const { page, problems } = await open();
+    await expect.poll(() => page.locator('#sign-in').isVisible()).toBe(true);
+    expect(await page.locator('#dashboard').isVisible()).toBe(false);
+
+    await signIn(page, adminToken);
+    await page.locator('body[data-loaded=true]').waitFor();
+
+    expect(await page.locator('#chart-active svg path.series').count()).toBe(3);
+    expect(await page.locator('#chart-engagement svg path.series').count()).toBe(6);
+    expect(await page.locator('#chart-new-users svg rect.bar').count()).toBe(30);
+    const dau = await page.locator('#chart-active path[data-series=DAU]').getAttribute('d');
+    expect(dau?.split(/[ML]/).filter(Boolean)).toHaveLength(30);
+    expect(await page.locator('#kpis .kpi').count()).toBeGreaterThanOrEqual(10);
+    expect(await page.locator('#retention-daily tbody tr').count()).toBe(30);
+    expect(await page.locator('#retention-weekly tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#health').textContent()).toContain('reachable');
+    expect(await page.locator('#trending-tickers tbody tr').count()).toBe(3);
+    expect(await page.locator('#trending-tickers tbody tr').first().textContent()).toContain(
+      '$NVDA',
+    );
+    // post content is shown as text, never as markup
+    expect(await page.locator('#trending-posts tbody tr').count()).toBe(5);
+    expect(await page.locator('#trending-posts img').count()).toBe(0);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+    expect(await page.locator('#status').textContent()).toContain(`live from ${day(0)}`);
+    expect(await page.evaluate("sessionStorage.getItem('pageshare.adminToken')")).toBe(adminToken);
+
+    // the export button downloads the CSV of the range shown
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#export-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`pageshare-metrics-${day(-29)}-${day(0)}.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
+    expect(csv[0]).toBe(
+      'date,dau,wau,mau,new_users,total_users,posts,comments,reactions,reposts,bookmarks,poll_votes',
+    );
+    expect(csv).toHaveLength(32); // header, 30 days, and the empty string after the last CRLF
+
+    // a reload keeps the token for this tab
+    await page.reload();
+    await page.locator('body[data-loaded=true]').waitFor();
+    expect(await page.locator('#sign-in').isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("sends someone who isn't an admin back to the sign-in form", async () => {
+    const { page } = await open();
+    const user = await createUser(t);
+    await signIn(page, user.token);
+    await page.locator('#sign-in-error:not([hidden])').waitFor();
+    expect(await page.locator('#sign-in-error').textContent()).toContain('not an admin');
+    expect(await page.evaluate("sessionStorage.getItem('pageshare.adminToken')")).toBeNull();
+    await signIn(page, 'not-a-token');
+    await page.locator('#sign-in-error:not([hidden])').waitFor();
+    expect(await page.locator('#sign-in-error').textContent()).toContain('refused');
+    await page.context().close();
+  });
+
+  it('runs under its content security policy: an injected inline script does not run', async () => {
+    const { page, problems } = await open();
+    const ran = await page.evaluate(`(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inline = 1';
+      document.body.append(script);
+      return window.__inline;
+    })()`);
+    expect(ran).toBeUndefined();
+    expect(problems.some((p) => p.includes('Content Security Policy'))).toBe(true);
+    await page.context().close();
+  });
+});
