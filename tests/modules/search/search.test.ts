@@ -195,3 +195,48 @@ describe('search', () => {
     expect((await search(q(` ${'y'.repeat(100)} `))).users).toEqual([]);
   });
 });
+
+describe('search of a common prefix', () => {
+  const t = useTestApp();
+
+  it('ranks the exact match first, then the most followed of hundreds of prefix matches', async () => {
+    const viewer = await createUser(t);
+    const exact = await createUser(t, { username: 'wombat', displayName: 'Wombat' });
+    // more prefix matches than search.repository's PREFIX_CANDIDATES, so it walks by followers
+    const rows = Array.from({ length: 260 }, (_, i) => ({
+      id: crypto.randomUUID(),
+      username: `wombat_${String(i).padStart(3, '0')}`,
+      display_name: `Wombat ${i}`,
+      timezone: 'UTC',
+      followers_count: i,
+    }));
+    await t.db.insertInto('users').values(rows).execute();
+    const muted = rows.at(-1)!; // the most followed
+    await t.db
+      .insertInto('content_filters')
+      .values({ user_id: viewer.id, target_id: muted.id, type: 'mute' })
+      .execute();
+
+    const res = await t.request({
+      method: 'GET',
+      url: '/search?q=wombat&type=users&limit=5',
+      token: viewer.token,
+    });
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as Results).users.map((user) => user.username)).toEqual([
+      exact.username,
+      'wombat_258',
+      'wombat_257',
+      'wombat_256',
+      'wombat_255',
+    ]);
+    const anonymous = await t.request({
+      method: 'GET',
+      url: '/search?q=WOMBAT_&type=users&limit=2',
+    });
+    expect((anonymous.json() as Results).users.map((user) => user.username)).toEqual([
+      'wombat_259',
+      'wombat_258',
+    ]);
+  });
+});
