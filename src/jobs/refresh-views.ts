@@ -1,12 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { App } from '../app.js';
 import type { Db } from '../db/index.js';
-import type { MaterializedView } from '../modules/metrics/views.repository.js';
 import {
-  type DuePolicy,
   type RefreshResult,
   refreshViews,
+  SCHEDULER_TICK_MS,
+  scheduledPolicy,
 } from '../modules/metrics/views.service.js';
+
+export { scheduledPolicy };
 
 /**
  * The in-process scheduler of the materialized views (METRICS.md): trending hourly, the daily
@@ -15,24 +17,8 @@ import {
  * refresh lock, so that N instances still refresh each view once an interval, and a restart
  * neither skips a refresh nor repeats one.
  */
-const TICK_MS = 5 * 60_000;
+const TICK_MS = SCHEDULER_TICK_MS;
 const FIRST_TICK_MS = 30_000;
-/** A tick's lateness is at most TICK_MS, so "due after 55 minutes" refreshes about hourly. */
-const TRENDING_EVERY_MS = 60 * 60_000 - TICK_MS;
-
-function startOfUtcDay(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}
-
-/** Trending: older than about an hour. Daily views: not yet refreshed since UTC midnight. */
-export function scheduledPolicy(now: Date): DuePolicy {
-  return (view: MaterializedView, last: Date | null) => {
-    if (last === null) return true;
-    if (view === 'trending_tickers') return now.getTime() - last.getTime() >= TRENDING_EVERY_MS;
-    return last.getTime() < startOfUtcDay(now).getTime();
-  };
-}
-
 type Log = Pick<FastifyBaseLogger, 'info' | 'error'>;
 
 /** One tick: refreshes what is due; logs, and never throws (a timer has nobody to catch it). */

@@ -21,12 +21,6 @@ export interface RefreshResult {
 
 export const always: DuePolicy = () => true;
 
-/** Due unless refreshed within the last `ms` (a cron that delivers the same call twice). */
-export const olderThan =
-  (ms: number, now = new Date()): DuePolicy =>
-  (_view, last) =>
-    last === null || now.getTime() - last.getTime() >= ms;
-
 /**
  * Refreshes the views that are due, in dependency order, in one transaction that holds an
  * advisory lock: when several instances (or the scheduler, the admin route and the cron)
@@ -60,4 +54,24 @@ export async function refreshViews(
     }
     return { refreshed, skipped, at: await databaseNow(trx) };
   });
+}
+
+/** How often the in-process scheduler (src/jobs/refresh-views.ts) looks for due views. */
+export const SCHEDULER_TICK_MS = 5 * 60_000;
+
+/** A tick's lateness is at most SCHEDULER_TICK_MS, so "due after 55 minutes" refreshes about hourly. */
+const TRENDING_EVERY_MS = 60 * 60_000 - SCHEDULER_TICK_MS;
+
+function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/** Trending: older than about an hour. Daily views: not yet refreshed since UTC midnight. */
+/** Also the platform cron's rule: it calls hourly, and each view is refreshed as often as it needs. */
+export function scheduledPolicy(now: Date): DuePolicy {
+  return (view: MaterializedView, last: Date | null) => {
+    if (last === null) return true;
+    if (view === 'trending_tickers') return now.getTime() - last.getTime() >= TRENDING_EVERY_MS;
+    return last.getTime() < startOfUtcDay(now).getTime();
+  };
 }
