@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 /** Shared TypeBox pieces: they validate requests and become the OpenAPI document. */
 

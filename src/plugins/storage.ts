@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { Type } from 'typebox';
 import { notFound } from '../lib/errors.js';
 import { BUCKETS, createStorage, LocalStorage, type Storage } from '../storage/index.js';
 import { LOCAL_FILES_PREFIX } from '../storage/local.js';

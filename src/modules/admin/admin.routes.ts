@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import type { App } from '../../app.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import { unauthorized } from '../../lib/errors.js';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.js';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { PageQuery, Uuid } from '../../lib/schemas.js';
 
 export const PostIdParams = Type.Object({ post_id: Uuid });

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { UserSummary } from '../users/users.schemas.js';
 
 export const MuteState = Type.Object({

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { Page, PageQuery, Uuid } from '../../lib/schemas.js';
 import { UserSummary } from '../users/users.schemas.js';
 

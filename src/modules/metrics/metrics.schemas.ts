@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.js';
 
 /** Investor metrics (METRICS.md): request and response schemas of the /metrics routes. */

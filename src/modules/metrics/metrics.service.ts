@@ -1,4 +1,4 @@
-import type { Static } from '@sinclair/typebox';
+import type { Static } from 'typebox';
 import type { Db } from '../../db/index.js';
 import {
   type DailyCohortRow,

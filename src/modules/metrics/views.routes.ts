@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import { notFound, unauthorized } from '../../lib/errors.js';
 import { Timestamp } from '../../lib/schemas.js';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import { Uuid } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';

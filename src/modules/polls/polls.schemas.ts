@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import { Nullable, Text, Timestamp, Uuid } from '../../lib/schemas.js';
 
 /** API.md "Poll": tallies come from counters kept by triggers on poll_votes. */

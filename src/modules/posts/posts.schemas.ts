@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { Nullable, OffsetPageQuery, Text, Timestamp, Uuid } from '../../lib/schemas.js';
 import { NewPoll, Poll } from '../polls/polls.schemas.js';
 import { UserSummary } from '../users/users.schemas.js';
@@ -26,7 +26,7 @@ export type Sentiment = Static<typeof Sentiment>;
  * more than one schema". Inside a Post, the parts are inlined without theirs.
  */
 function inline<T extends TSchema>(schema: T): T {
-  const { $id: _id, ...rest } = schema;
+  const { $id: _id, ...rest } = schema as T & { $id?: string };
   return rest as T;
 }
 

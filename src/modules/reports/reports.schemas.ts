@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import { Nullable, PageQuery, Text, Timestamp, Uuid } from '../../lib/schemas.js';
 
 export const ReportTargetType = Type.Union([

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import { Nullable, Uuid } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { Text } from '../../lib/schemas.js';
 import { Ticker } from '../tickers/tickers.schemas.js';
 import { UserSummary } from '../users/users.schemas.js';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { Nullable, PageQuery, Timestamp } from '../../lib/schemas.js';
 
 /** API.md "Ticker". */

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import { Nullable, Text, Timestamp, Uuid } from '../../lib/schemas.js';
 
 /** The short form of a user, shown beside everything they wrote (API.md "UserSummary"). */
