@@ -55,6 +55,6 @@ export async function selectBookmarkedPosts(
     .where(notBlocked(userId, 'posts.author_id'))
     .orderBy('bookmarks.created_at', 'desc')
     .orderBy('bookmarks.post_id', 'desc')
-    .limit(params.limit + 1)
+    .limit(sql.lit(params.limit + 1))
     .execute();
 }

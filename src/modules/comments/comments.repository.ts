@@ -102,7 +102,7 @@ export async function selectCommentRows(
     )
     .orderBy('comments.created_at', 'asc')
     .orderBy('comments.id', 'asc')
-    .limit(limit + 1)
+    .limit(sql.lit(limit + 1))
     .execute();
 }
 

@@ -68,7 +68,7 @@ export async function blockExists(db: Db, a: string, b: string): Promise<boolean
         eb.and([eb('user_id', '=', b), eb('target_id', '=', a)]),
       ]),
     )
-    .limit(1)
+    .limit(sql.lit(1))
     .executeTakeFirst();
   return row !== undefined;
 }

@@ -35,7 +35,7 @@ export async function listErrorLogs(
   return query
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(params.limit + 1)
+    .limit(sql.lit(params.limit + 1))
     .execute();
 }
 

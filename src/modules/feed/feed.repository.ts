@@ -76,6 +76,8 @@ export function allFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
 export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
   const viewerId = params.viewerId;
   if (!viewerId) throw new Error('the following feed needs a viewer');
+  // n and the page size are literals, not parameters: the generic plan of the prepared
+  // statement then knows how small every lateral is, and PostgreSQL reuses it
   const n = (params.offset ?? 0) + params.limit + 1;
   const before = (time: string, id: string): RawBuilder<boolean> =>
     params.cursor
@@ -105,9 +107,9 @@ export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
         from feed_sources s cross join lateral (
           select p.id, p.created_at from posts p
           where p.author_id = s.user_id and p.deleted_at is null ${before('p.created_at', 'p.id')}
-          order by p.created_at desc, p.id desc limit ${n}
+          order by p.created_at desc, p.id desc limit ${sql.lit(n)}
         ) p
-        order by p.created_at desc, p.id desc limit ${n})`,
+        order by p.created_at desc, p.id desc limit ${sql.lit(n)})`,
     )
     .with(
       'feed_reposts',
@@ -118,7 +120,7 @@ export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
           from reposts r
           where r.user_id = s.user_id ${before('r.created_at', 'r.id')}
             and r.created_at >= coalesce((
-              select case when count(*) = ${n} then min(fp.t) end from feed_posts fp
+              select case when count(*) = ${sql.lit(n)} then min(fp.t) end from feed_posts fp
             ), '-infinity'::timestamptz)
             and exists (
               select 1 from posts p
@@ -138,7 +140,7 @@ export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
                 and ${visibleToSql(viewerId, 'first_repost.user_id')}
               offset 0
             )
-          order by r.created_at desc, r.id desc limit ${n}
+          order by r.created_at desc, r.id desc limit ${sql.lit(n)}
         ) r)`,
     )
     .with(
@@ -148,7 +150,7 @@ export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
           select * from feed_posts union all select * from feed_reposts
         ) e
         order by e.t desc, e.entry_id desc
-        offset ${params.offset ?? 0} limit ${params.limit + 1})`,
+        offset ${params.offset ?? 0} limit ${sql.lit(params.limit + 1)})`,
     )
     .selectFrom('feed_page')
     .innerJoin('posts', 'posts.id', 'feed_page.post_id')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { DB } from '../../db/types.js';
 import type { Cursor } from '../../lib/cursor.js';
@@ -80,6 +81,6 @@ export async function listFollows(
   return query
     .orderBy('follows.created_at', 'desc')
     .orderBy(other, 'desc')
-    .limit(limit + 1)
+    .limit(sql.lit(limit + 1))
     .execute();
 }

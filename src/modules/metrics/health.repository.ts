@@ -39,7 +39,7 @@ export async function trendingTickers(db: Db, period: '1h' | '24h' | '7d', limit
     .select(['symbol', 'mentions', 'rank'])
     .where('period', '=', period)
     .orderBy('rank')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute();
 }
 
@@ -84,6 +84,6 @@ export async function trendingPosts(db: Db, since: Date, limit: number) {
     .orderBy('score', 'desc')
     .orderBy('p.created_at', 'desc')
     .orderBy('p.id', 'desc')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute() as Promise<TrendingPostRow[]>;
 }

@@ -23,7 +23,7 @@
  *     .select(postColumns(viewerId)).select('bookmarks.created_at as bookmarked_at')
  *     .where('bookmarks.user_id', '=', viewerId).where('posts.deleted_at', 'is', null)
  *     .orderBy('bookmarks.created_at', 'desc').orderBy('bookmarks.post_id', 'desc')
- *     .limit(limit + 1).execute();
+ *     .limit(sql.lit(limit + 1)).execute();   // a literal: see postRowsQuery
  *   return toPostPage(db, rows, limit, (r) => ({ t: r.bookmarked_at, id: r.id }), viewerId);
  * A feed adds `userSummaryJson(eb).as('reposted_by')` (or null) for posts seen through a repost.
  * Visibility (mutes, blocks, deleted posts) is the caller's WHERE: the builder shows what it is given.

@@ -80,7 +80,7 @@ export async function listReports(
   return query
     .orderBy('reports.created_at', 'desc')
     .orderBy('reports.id', 'desc')
-    .limit(params.limit + 1)
+    .limit(sql.lit(params.limit + 1))
     .execute();
 }
 

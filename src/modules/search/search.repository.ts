@@ -67,7 +67,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
           .where('users.deleted_at', 'is', null)
           .where(userPrefixMatch(term))
           .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
-          .limit(PREFIX_CANDIDATES + 1),
+          .limit(sql.lit(PREFIX_CANDIDATES + 1)),
     )
     .selectFrom('candidates')
     .selectAll()
@@ -75,7 +75,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
     .orderBy('exact', 'desc')
     .orderBy('followers_count', 'desc')
     .orderBy('username')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute();
   if ((candidates[0]?.matches ?? 0) <= PREFIX_CANDIDATES) return candidates;
 
@@ -85,7 +85,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
     .where('users.deleted_at', 'is', null)
     .where(exactMatch(term))
     .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
-    .limit(limit);
+    .limit(sql.lit(limit));
   const popular = db
     .selectFrom('users')
     .select([...userColumns, 'users.followers_count', sql<number>`1`.as('rank')])
@@ -95,7 +95,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
     .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
     .orderBy('users.followers_count', 'desc')
     .orderBy('users.username')
-    .limit(limit);
+    .limit(sql.lit(limit));
   return db
     .selectFrom(
       db
@@ -108,7 +108,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
     .orderBy('rank')
     .orderBy('followers_count', 'desc')
     .orderBy('username')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute();
 }
 
@@ -128,7 +128,7 @@ export async function searchUsersBySimilarity(db: Db, { term, viewerId, limit }:
       .where(sql<SqlBool>`not ${userPrefixMatch(term)}`)
       .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
       .orderBy(sql`${sql.ref(column)} <-> ${term}`)
-      .limit(limit);
+      .limit(sql.lit(limit));
   // union (not union all): a user close by both names comes once; each branch is a subquery
   // because a union's branches cannot carry their own order by and limit
   const byUsername = db.selectFrom(nearest('users.username').as('u')).selectAll();
@@ -139,7 +139,7 @@ export async function searchUsersBySimilarity(db: Db, { term, viewerId, limit }:
     .orderBy('score', 'desc')
     .orderBy('followers_count', 'desc')
     .orderBy('username')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute();
 }
 
@@ -163,7 +163,7 @@ export async function searchTickersByPrefix(db: Db, term: string, limit: number)
     )
     .orderBy('tickers.post_count', 'desc')
     .orderBy('tickers.symbol')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute();
 }
 
@@ -180,7 +180,7 @@ export async function searchTickersBySimilarity(db: Db, term: string, limit: num
       .where(sql<SqlBool>`${sql.ref(column)} % ${term}`)
       .where(sql<SqlBool>`not coalesce(${tickerPrefixMatch(term)}, false)`)
       .orderBy(sql`${sql.ref(column)} <-> ${term}`)
-      .limit(limit);
+      .limit(sql.lit(limit));
   const bySymbol = db.selectFrom(nearest('tickers.symbol').as('s')).selectAll();
   const byName = db.selectFrom(nearest('tickers.name').as('n')).selectAll();
   return db
@@ -189,6 +189,6 @@ export async function searchTickersBySimilarity(db: Db, term: string, limit: num
     .orderBy('score', 'desc')
     .orderBy('post_count', 'desc')
     .orderBy('symbol')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute();
 }

@@ -33,7 +33,7 @@ export async function listTrending(db: Db, period: TrendingTickersView['period']
     .select(['symbol', 'mentions', 'rank'])
     .where('period', '=', period)
     .orderBy('rank')
-    .limit(limit)
+    .limit(sql.lit(limit))
     .execute();
 }
 
