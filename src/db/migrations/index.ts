@@ -6,6 +6,7 @@ import * as m0006 from './0006_social.js';
 import * as m0007 from './0007_feed.js';
 import * as m0008 from './0008_metrics.js';
 import * as m0009 from './0009_search_popularity.js';
+import * as m0010 from './0010_ticker_names.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_feed': m0007,
   '0008_metrics': m0008,
   '0009_search_popularity': m0009,
+  '0010_ticker_names': m0010,
 };

@@ -34,9 +34,14 @@ describe('search', () => {
       .values([
         { symbol: 'QUOK', name: 'Quokka Holdings', post_count: 3 },
         { symbol: 'QUOKA', name: null, post_count: 9 },
-        { symbol: 'QQQ', name: 'Invesco QQQ Trust', post_count: 100 },
         { symbol: 'ZZZZ', name: 'Quokka Foods', post_count: 1 },
       ])
+      .execute();
+    // QQQ is one of the known tickers the migrations name (Invesco QQQ Trust)
+    await t.db
+      .updateTable('tickers')
+      .set({ post_count: 100 })
+      .where('symbol', '=', 'QQQ')
       .execute();
   });
 
@@ -67,6 +72,10 @@ describe('search', () => {
     }
   });
 
+  it('finds a well-known ticker by its company name', async () => {
+    expect((await search(q('nvidia'))).tickers.map((x) => x.symbol)).toEqual(['NVDA']);
+  });
+
   it('searches display names too', async () => {
     expect(names(await search(q('warren')))).toEqual(['oracle_of_omaha']);
     expect(names(await search(q('Warren Buffet')))).toEqual(['oracle_of_omaha']);
@@ -75,8 +84,8 @@ describe('search', () => {
   it('matches one or two characters by exact and prefix only', async () => {
     const r = await search(q('qu'));
     expect(new Set(names(r))).toEqual(new Set(['quokka', 'quokka_fan', 'quokkaland']));
-    // symbol or name prefixes, most mentioned first
-    expect(r.tickers.map((x) => x.symbol)).toEqual(['QUOKA', 'QUOK', 'ZZZZ']);
+    // symbol or name prefixes, most mentioned first (QCOM by its name, QUALCOMM: migration 0010)
+    expect(r.tickers.map((x) => x.symbol)).toEqual(['QUOKA', 'QUOK', 'ZZZZ', 'QCOM']);
     expect(names(await search(q('z')))).toEqual(['zebra']);
   });
 

@@ -42,7 +42,11 @@ describe('ticker page', () => {
     for (const path of ['brk.b', 'BRK.B', '$brk.b', '%24BRK.B', '%23brk.b', 'Brk.B']) {
       const res = await t.request({ method: 'GET', url: `/tickers/${path}` });
       expect(res.statusCode, path).toBe(200);
-      expect(res.json()).toMatchObject({ symbol: 'BRK.B', name: null, mentions_24h: 1 });
+      expect(res.json()).toMatchObject({
+        symbol: 'BRK.B',
+        name: 'Berkshire Hathaway Inc. Class B', // named by migration 0010
+        mentions_24h: 1,
+      });
     }
   });
 

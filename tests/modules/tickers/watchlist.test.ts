@@ -25,13 +25,15 @@ describe('watchlist', () => {
 
     const first = await call(me, 'PUT', 'aapl');
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ items: [{ symbol: 'AAPL', name: null, post_count: 1 }] });
+    expect(first.json()).toEqual({
+      items: [{ symbol: 'AAPL', name: 'Apple Inc.', post_count: 1 }],
+    });
     await call(me, 'PUT', '%24zxcv');
     const again = await call(me, 'PUT', 'AAPL');
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({
       items: [
-        { symbol: 'AAPL', name: null, post_count: 1 },
+        { symbol: 'AAPL', name: 'Apple Inc.', post_count: 1 },
         { symbol: 'ZXCV', name: null, post_count: 0 },
       ],
     });
