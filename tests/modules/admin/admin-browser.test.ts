@@ -8,24 +8,29 @@ import { addSession, addUser, at, day, earlyToday } from '../metrics/metrics-hel
 
 /**
  * The investor dashboard in a real browser: Debian's Chromium (`apt-get install -y chromium`)
- * driven by playwright-core, against the API listening on 127.0.0.1 with seeded data. Without
- * Chromium this file fails (it does not skip): CI must install it.
+ * driven by playwright-core, against the API listening on 127.0.0.1 with seeded data.
+ *
+ * Chromium is a system package, not an npm one, so a fresh machine may not have it: there
+ * `npm test` says so and leaves these three tests out, and everything else still runs. Under
+ * CI (`CI` set) a missing Chromium fails the file instead: `.ci/run` installs it, and these
+ * tests always run there.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const MISSING = `Chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" (Debian), or set CHROMIUM_PATH.`;
+const required = Boolean(process.env.CI);
+const available = existsSync(CHROMIUM);
+if (!available && !required) {
+  console.warn(`${MISSING} The dashboard's browser tests are left out of this run.`);
+}
 
-describe('the investor dashboard in Chromium', () => {
+describe.runIf(available || required)('the investor dashboard in Chromium', () => {
   const t = useTestApp();
   let browser: Browser;
   let base: string;
   let adminToken: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" ` +
-          '(Debian), or set CHROMIUM_PATH. This browser test needs it.',
-      );
-    }
+    if (!available) throw new Error(`${MISSING} CI must run the browser tests.`);
     await seed();
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
