@@ -151,6 +151,16 @@ async function main(): Promise<void> {
           [
             { name: 'helper functions', sql: HELPERS },
             ...dropSteps(saved),
+            {
+              // a migration may ship rows (0010: names of well-known tickers); the data set
+              // brings its own, and its loads expect empty tables
+              name: 'empty the tables',
+              sql: `do $$ declare t text; begin
+                for t in select tablename from pg_tables
+                  where schemaname = 'public' and tablename not like 'kysely_%' loop
+                  execute format('truncate table %I', t);
+                end loop; end $$;`,
+            },
             ...userMapSteps(sizes, tickerList(sizes.tickers)),
           ],
         ],
