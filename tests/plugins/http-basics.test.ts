@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { helmetHeaders } from '../../src/plugins/security.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/factories.js';
 
@@ -56,6 +57,21 @@ describe('HTTP basics', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    // not in production: a local http:// origin must not be pinned to https
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    const missing = await t.request({ method: 'GET', url: '/no-such-route' });
+    expect(missing.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it("works out helmet's headers once, HSTS included when asked", () => {
+    const headers = helmetHeaders({ strictTransportSecurity: true });
+    expect(headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(helmetHeaders({ strictTransportSecurity: false })).not.toHaveProperty(
+      'strict-transport-security',
+    );
   });
 
   it('allows the configured CORS origin only', async () => {
