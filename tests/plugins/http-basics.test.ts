@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { helmetHeaders } from '../../src/plugins/security.js';
 import { useTestApp } from '../helpers/app.js';
-import { expectError } from '../helpers/factories.js';
+import { createUser, expectError, insertPost } from '../helpers/factories.js';
 
 describe('HTTP basics', () => {
   const t = useTestApp({ CORS_ORIGINS: 'https://app.pageshare.test' });
@@ -50,6 +50,47 @@ describe('HTTP basics', () => {
       payload: JSON.stringify({ junk: 'x'.repeat(200 * 1024) }),
     });
     expectError(res, 413, 'payload_too_large');
+  });
+
+  it('takes a JSON body with the types it was sent: a wrong type is 422, never converted', async () => {
+    const user = await createUser(t);
+    const auth = { authorization: `Bearer ${user.token}` };
+    const cases = [
+      { url: '/posts', method: 'POST', payload: { content: 123 }, field: 'content' },
+      { url: '/posts', method: 'POST', payload: { content: ['$AAPL'] }, field: 'content' },
+      {
+        url: '/posts',
+        method: 'POST',
+        payload: { content: 'vote', poll: { options: ['up', 'down'], duration_days: '3' } },
+        field: 'poll.duration_days',
+      },
+      { url: '/users/me', method: 'PATCH', payload: { interests: 'AAPL' }, field: 'interests' },
+      { url: '/users/me', method: 'PATCH', payload: { bio: false }, field: 'bio' },
+    ] as const;
+    for (const { field, ...request } of cases) {
+      const res = await t.request({ ...request, headers: auth });
+      const error = expectError(res, 422, 'validation_error');
+      expect(error.details).toContainEqual(expect.objectContaining({ field }));
+    }
+    const written = await t.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('author_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(written.n).toBe(0);
+  });
+
+  it('still reads numbers out of a query string', async () => {
+    const user = await createUser(t);
+    for (let i = 0; i < 3; i++) await insertPost(t, user.id, { content: `post ${i}` });
+    const res = await t.request({ method: 'GET', url: `/posts?author_id=${user.id}&limit=2` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toHaveLength(2);
+    expectError(
+      await t.request({ method: 'GET', url: '/posts?limit=two' }),
+      422,
+      'validation_error',
+    );
   });
 
   it('sets security headers', async () => {
