@@ -1,4 +1,3 @@
-import { AjvCompiler, type BuildCompilerFromPool } from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -9,11 +8,12 @@ import Fastify, {
 } from 'fastify';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/index.js';
+import { buildRequestValidator } from './lib/request-validator.js';
 import { modules } from './modules/index.js';
 import { activityPlugin } from './plugins/activity.js';
 import { authPlugin } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
-import { errorsPlugin } from './plugins/errors.js';
+import { clientErrorHandler, errorsPlugin } from './plugins/errors.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { requestContextPlugin, requestIdOf } from './plugins/request-context.js';
 import { securityPlugin } from './plugins/security.js';
@@ -41,29 +41,6 @@ export interface BuildOptions {
   database: Database;
 }
 
-const ajvCompilers = AjvCompiler();
-const AJV_OPTIONS = { allErrors: true, removeAdditional: true } as const;
-
-/**
- * Request validation, by part. A query string and path parameters are text, so their values
- * are coerced to the schema's types (`limit=20` is the number 20; a lone `?id=x` is a list where
- * the schema wants one). A JSON body carries its own types: a number sent for a string, or a
- * string for a list, is a 422 rather than quietly converted.
- */
-const buildRequestValidator: BuildCompilerFromPool = (externalSchemas, options) => {
-  const coercing = ajvCompilers(externalSchemas, {
-    ...options,
-    mode: undefined,
-    customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' },
-  });
-  const strict = ajvCompilers(externalSchemas, {
-    ...options,
-    mode: undefined,
-    customOptions: { ...AJV_OPTIONS, coerceTypes: false },
-  });
-  return (route) => (route.httpPart === 'body' ? strict(route) : coercing(route));
-};
-
 /** JSON bodies are small (the largest is a client error report with 16 KB of context). */
 const BODY_LIMIT = 64 * 1024;
 
@@ -86,6 +63,7 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT,
+    clientErrorHandler,
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type ErrorCode, type ErrorDetail, errorStatus } from '../lib/errors.js';
@@ -172,3 +175,34 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     ),
   );
 });
+
+/**
+ * A request Node's HTTP parser refuses (headers over 16 KB, a malformed request line, a client
+ * too slow to send its headers) never reaches Fastify's routes or error handler: it is answered
+ * here, on the socket, in the same error shape, then the connection is closed.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  error: Error & { code?: string },
+  socket: Socket,
+) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'the request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request took too long to arrive']
+        : [400, 'the request could not be read'];
+  const requestId = randomUUID();
+  this.log.debug({ err: error, request_id: requestId }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify({ error: { code: 'bad_request', message, request_id: requestId } });
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}

@@ -31,6 +31,9 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Content-Disposition'],
     maxAge: 600,
+    // an OPTIONS request that is not a browser's preflight (no Origin) is answered 204 with
+    // the allowed methods, not with @fastify/cors' plain-text 400 outside the error shape
+    strictPreflight: false,
   });
 });
 

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { helmetHeaders } from '../../src/plugins/security.js';
 import { useTestApp } from '../helpers/app.js';
@@ -91,6 +93,49 @@ describe('HTTP basics', () => {
       422,
       'validation_error',
     );
+    // text that JavaScript reads as an infinite number passed ajv's integer check
+    for (const url of [
+      '/posts?limit=1e309',
+      '/posts?limit=Infinity',
+      '/posts?limit=-1e309',
+      '/posts?offset=1e400',
+      '/feed?limit=1e309',
+      `/users/${user.id}/followers?limit=Infinity`,
+    ]) {
+      const error = expectError(await t.request({ method: 'GET', url }), 422, 'validation_error');
+      expect(error.details?.[0]).toMatchObject({ message: 'must be a finite number' });
+    }
+  });
+
+  it('answers what the HTTP parser refuses in the error shape too', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.server.address() as AddressInfo;
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(request));
+        let answer = '';
+        socket.on('data', (chunk) => {
+          answer += chunk.toString();
+        });
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const cases = [
+      {
+        request: `GET /health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(20_000)}\r\n\r\n`,
+        status: 431,
+      },
+      { request: 'NOT AN HTTP REQUEST\r\n\r\n', status: 400 },
+    ];
+    for (const { request, status } of cases) {
+      const answer = await raw(request);
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      const requestId = /x-request-id: (\S+)/i.exec(head)?.[1];
+      expect(JSON.parse(body)).toEqual({
+        error: { code: 'bad_request', message: expect.any(String), request_id: requestId },
+      });
+    }
   });
 
   it('sets security headers', async () => {
@@ -128,6 +173,9 @@ describe('HTTP basics', () => {
       headers: { origin: 'https://evil.test' },
     });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const plain = await t.request({ method: 'OPTIONS', url: '/posts' });
+    expect(plain.statusCode).toBe(204);
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('reports a healthy database', async () => {
