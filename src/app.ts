@@ -13,7 +13,7 @@ import { modules } from './modules/index.js';
 import { activityPlugin } from './plugins/activity.js';
 import { authPlugin } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
-import { clientErrorHandler, errorsPlugin } from './plugins/errors.js';
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { requestContextPlugin, requestIdOf } from './plugins/request-context.js';
 import { securityPlugin } from './plugins/security.js';
@@ -64,6 +64,7 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT,
     clientErrorHandler,
+    frameworkErrors,
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -177,6 +177,23 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
 });
 
 /**
+ * Errors of Fastify's router, raised before any hook or the error handler runs (Fastify's
+ * `frameworkErrors` option): a path segment over 100 characters names nothing that exists
+ * (404, like a malformed id), a broken %-escape in the path is a 400.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendError(reply, request, 'not_found', 'not found');
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return sendError(reply, request, 'bad_request', 'the path of the request is not valid');
+  }
+  request.log.error({ err: error }, 'router error');
+  return sendError(reply, request, 'internal_error', 'something went wrong on our side');
+}
+
+/**
  * A request Node's HTTP parser refuses (headers over 16 KB, a malformed request line, a client
  * too slow to send its headers) never reaches Fastify's routes or error handler: it is answered
  * here, on the socket, in the same error shape, then the connection is closed.

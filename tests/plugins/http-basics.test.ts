@@ -13,6 +13,13 @@ describe('HTTP basics', () => {
     expectError(res, 404, 'not_found');
   });
 
+  it('answers what the router refuses in the error shape', async () => {
+    const long = await t.request({ method: 'GET', url: `/users/by-username/${'a'.repeat(300)}` });
+    expectError(long, 404, 'not_found');
+    const broken = await t.request({ method: 'GET', url: '/users/by-username/%E0%A4%A' });
+    expectError(broken, 400, 'bad_request');
+  });
+
   it('echoes a well-formed client request id and replaces a bad one', async () => {
     const echoed = await t.request({
       method: 'GET',
