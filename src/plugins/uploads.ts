@@ -52,12 +52,14 @@ export async function registerUploads(scope: FastifyInstance, limits: UploadLimi
     },
   });
   const maxBody = limits.maxTotalBytes + OVERHEAD_BYTES;
-  scope.addHook('onRequest', async (request) => {
-    // a declared length over the limit is refused before a byte of the body is read
+  scope.addHook('preParsing', async (request, _reply, payload) => {
+    // a declared length over the limit is refused before a byte of the body is read; in
+    // preParsing, after the route's auth (onRequest), so a stranger is told 401 first
     const length = Number(request.headers['content-length']);
     if (length > maxBody) {
       throw payloadTooLarge(`the request is larger than ${megabytes(limits.maxTotalBytes)}`);
     }
+    return payload;
   });
   scope.addHook('onSend', async (request, reply) => {
     // answered before the body was all read (refused early): close rather than read the rest

@@ -57,6 +57,20 @@ describe('upload limits while streaming', () => {
     expect(body.produced()).toBeLessThan(1 * MB);
   });
 
+  it('tells a caller without a token 401 before judging the size of the body', async () => {
+    for (const url of ['/users/me/profile-picture', '/media/upload']) {
+      const body = streamingUpload({ field: 'files', size: 100 * MB });
+      const res = await t.request({
+        method: 'POST',
+        url,
+        headers: { 'content-type': body.contentType, 'content-length': String(100 * MB + 200) },
+        payload: body.stream,
+      });
+      expectError(res, 401, 'unauthorized');
+      expect(body.produced()).toBeLessThan(1 * MB);
+    }
+  });
+
   it('answers a real client early and closes the connection', async () => {
     const user = await createUser(t);
     const base = new URL(await t.app.listen({ port: 0, host: '127.0.0.1' }));
