@@ -11,7 +11,8 @@ import type { Bucket, Storage } from './storage.js';
  *
  * Set-based: one UPDATE a table. Paths are ours (`<uuid>/<uuid>.<ext>`), which no driver
  * escapes, so the URL is the bucket's prefix followed by the path; a path with any other
- * character (none is ever written) is left alone and counted as skipped.
+ * character (none is ever written) is left alone and counted as skipped. A user whose picture
+ * URL changes gets a new `updated_at` (the trigger of 0002 counts the picture as the profile).
  */
 export interface RepointResult {
   media: number;
