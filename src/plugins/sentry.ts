@@ -3,8 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 
 /**
- * Sentry, when SENTRY_DSN is set. Only unexpected errors (500s) are sent, tagged with the
- * request id so a report leads to the log lines of the same request.
+ * Sentry, when SENTRY_DSN is set. Only unexpected errors (500s) are sent, by the error handler
+ * (`reportError`), tagged with the request id so a report leads to the log lines of the same
+ * request.
+ *
+ * Sentry's own Fastify integration also captures errors, on its own terms: it took a database
+ * error that the error handler turns into a 409 (a unique violation) for a 500, and its event,
+ * sent first and without the request id, made Sentry's deduplication drop ours. It is kept for
+ * tracing only; deciding what is a bug stays with the error handler.
  */
 let enabled = false;
 
@@ -14,6 +20,7 @@ export function initSentry(config: Config): void {
     dsn: config.sentryDsn,
     environment: config.env,
     tracesSampleRate: 0,
+    integrations: [Sentry.fastifyIntegration({ shouldHandleError: () => false })],
   });
   enabled = true;
 }
