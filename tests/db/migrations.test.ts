@@ -92,6 +92,27 @@ describe('migrations', () => {
     expect(await searchIndexes()).toHaveLength(8);
   });
 
+  it('drops the unused GIN trigram indexes of 0001, and brings them back on the way down (0011)', async () => {
+    const ginIndexes = async () => {
+      const { rows } = await sql<{ name: string }>`
+        select indexname as name from pg_indexes
+        where indexdef like '%USING gin%gin_trgm_ops%' order by 1`.execute(t.database.db);
+      return rows.map((r) => r.name);
+    };
+    expect(await ginIndexes()).toEqual([]);
+    const names = Object.keys(migrations);
+    const after = names.slice(names.indexOf('0011_drop_gin_trigram')).length;
+    for (let i = 0; i < after; i++) await rollback(t.database.db);
+    expect(await ginIndexes()).toEqual([
+      'tickers_name_trgm',
+      'tickers_symbol_trgm',
+      'users_display_name_trgm',
+      'users_username_trgm',
+    ]);
+    await migrateToLatest(t.database.db);
+    expect(await ginIndexes()).toEqual([]);
+  });
+
   it('adds and removes the blocked-by index of the following feed (0007)', async () => {
     const blockedBy = async () => {
       const { rows } = await sql<{ name: string }>`

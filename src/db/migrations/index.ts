@@ -7,6 +7,7 @@ import * as m0007 from './0007_feed.js';
 import * as m0008 from './0008_metrics.js';
 import * as m0009 from './0009_search_popularity.js';
 import * as m0010 from './0010_ticker_names.js';
+import * as m0011 from './0011_drop_gin_trigram.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_metrics': m0008,
   '0009_search_popularity': m0009,
   '0010_ticker_names': m0010,
+  '0011_drop_gin_trigram': m0011,
 };
