@@ -121,6 +121,41 @@ describe('reactions', () => {
     expect((await like(c, `/posts/${postOfA.id}/reactions`)).statusCode).toBe(200);
   });
 
+  it('counts every like of 30 users liking one post at once, and every unlike after', async () => {
+    const author = await createUser(t);
+    const post = await createPost(t, author);
+    const fans = await Promise.all(Array.from({ length: 30 }, () => createUser(t)));
+    const url = `/posts/${post.id}/reactions`;
+    const likes = await Promise.all(fans.map((fan) => like(fan, url)));
+    expect(likes.map((r) => r.statusCode)).toEqual(Array(30).fill(200));
+    expect(likes.every((r) => r.json().reacted === true)).toBe(true);
+    // each answer carries the count read after that like committed: it counts the like itself,
+    // and the answer read after the last commit counts all 30
+    const counts = likes.map((r) => r.json().reactions as number);
+    expect(counts.every((n) => n >= 1 && n <= 30)).toBe(true);
+    expect(Math.max(...counts)).toBe(30);
+    const count = async () =>
+      (
+        await t.db
+          .selectFrom('posts')
+          .select('reactions_count as n')
+          .where('id', '=', post.id)
+          .executeTakeFirstOrThrow()
+      ).n;
+    expect(await count()).toBe(30);
+
+    const unlikes = await Promise.all(fans.slice(0, 12).map((fan) => like(fan, url)));
+    expect(unlikes.every((r) => r.statusCode === 200 && r.json().reacted === false)).toBe(true);
+    expect(Math.min(...unlikes.map((r) => r.json().reactions as number))).toBe(18);
+    expect(await count()).toBe(18);
+    const live = await t.db
+      .selectFrom('post_stats')
+      .select('reactions')
+      .where('post_id', '=', post.id)
+      .executeTakeFirstOrThrow();
+    expect(live.reactions).toBe(18);
+  });
+
   it('keeps one like at most under 20 concurrent toggles of one user', async () => {
     const author = await createUser(t);
     const fan = await createUser(t);
