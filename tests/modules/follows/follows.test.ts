@@ -120,6 +120,25 @@ describe('follows', () => {
     expect(await counts(a.id)).toEqual({ followers_count: 1, following_count: 1 });
     expect(await counts(b.id)).toEqual({ followers_count: 1, following_count: 1 });
   });
+
+  it('counts 30 users following one account at the same moment, and each follow once', async () => {
+    const star = await createUser(t);
+    const fans = await Promise.all(Array.from({ length: 30 }, () => createUser(t)));
+    // every fan sends the follow twice at once: idempotent under concurrency too
+    const answers = await Promise.all(
+      fans.flatMap((fan) => [follow(fan, star.id), follow(fan, star.id)]),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(60).fill(200));
+    expect(Math.max(...answers.map((r) => r.json().followers as number))).toBe(30);
+    expect(await counts(star.id)).toEqual({ followers_count: 30, following_count: 0 });
+    const rows = await t.db
+      .selectFrom('follows')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('followee_id', '=', star.id)
+      .executeTakeFirstOrThrow();
+    expect(rows.n).toBe(30);
+    for (const fan of fans) expect((await counts(fan.id)).following_count).toBe(1);
+  });
 });
 
 describe('followers and following lists', () => {
