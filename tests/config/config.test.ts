@@ -130,3 +130,22 @@ describe('npm start with a bad configuration', () => {
     );
   });
 });
+
+describe('the documentation of the settings', () => {
+  it('names every variable the configuration reads, in README.md and .env.example', () => {
+    const read = new Set<string>();
+    const env = new Proxy({ NODE_ENV: 'development' } as Record<string, string | undefined>, {
+      get(target, name) {
+        if (typeof name === 'string') read.add(name);
+        return target[name as string];
+      },
+    });
+    loadConfig(env);
+    const names = [...read].filter((name) => /^[A-Z][A-Z0-9_]+$/.test(name)).sort();
+    expect(names).toContain('DATABASE_PREPARED_STATEMENTS');
+    const readme = readFileSync('README.md', 'utf8');
+    const example = readFileSync('.env.example', 'utf8');
+    expect(names.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+    expect(names.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example))).toEqual([]);
+  });
+});
