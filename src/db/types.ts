@@ -206,6 +206,21 @@ export interface UserSessionsTable {
   request_count: Counter;
 }
 
+export type NotificationType = 'follow' | 'like' | 'comment' | 'reply' | 'repost' | 'quote';
+
+/** Written by the triggers of 0012 only; the API reads them and sets read_at. */
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  actor_id: string;
+  type: NotificationType;
+  post_id: string | null;
+  comment_id: string | null;
+  source_id: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface ViewRefreshesTable {
   view_name: string;
   refreshed_at: Timestamp;
@@ -267,6 +282,7 @@ export interface DB {
   media: MediaTable;
   error_logs: ErrorLogsTable;
   user_sessions: UserSessionsTable;
+  notifications: NotificationsTable;
   view_refreshes: ViewRefreshesTable;
   post_stats: PostStatsView;
   trending_tickers: TrendingTickersView;

@@ -68,6 +68,10 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
         { name: 'polls', description: 'votes and results' },
         { name: 'social', description: 'follows, mutes and blocks' },
         { name: 'bookmarks', description: 'saved posts' },
+        {
+          name: 'notifications',
+          description: 'follows, likes, comments, replies, reposts and quotes of your things',
+        },
         { name: 'feed', description: 'the home feed' },
         { name: 'search', description: 'users and tickers' },
         { name: 'tickers', description: 'ticker pages, streams, trending, watchlist' },

@@ -25,6 +25,7 @@ const TABLES = [
   'poll_options',
   'media',
   'view_refreshes',
+  'notifications',
 ];
 const MATERIALIZED = ['daily_metrics', 'engagement_metrics', 'trending_tickers'];
 

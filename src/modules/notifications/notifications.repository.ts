@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.js';
+import type { NotificationType } from '../../db/types.js';
+import type { Cursor } from '../../lib/cursor.js';
+import { visibleToSql } from '../content-filters/visibility.js';
+import type { UserSummary } from '../users/users.schemas.js';
+
+export interface NotificationRow {
+  id: string;
+  type: NotificationType;
+  actor: UserSummary;
+  post: { id: string; content: string } | null;
+  comment: { id: string; content: string } | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+/**
+ * A user's notifications as they may see them: from live actors they have not muted or
+ * blocked (and who have not blocked them), about posts and comments that are not deleted.
+ */
+function visibleNotifications(db: Db, userId: string) {
+  return db
+    .selectFrom('notifications as n')
+    .innerJoin('users', 'users.id', 'n.actor_id')
+    .leftJoin('posts as p', 'p.id', 'n.post_id')
+    .leftJoin('comments as c', 'c.id', 'n.comment_id')
+    .where('n.user_id', '=', userId)
+    .where('users.deleted_at', 'is', null)
+    .where((eb) => eb.or([eb('n.post_id', 'is', null), eb('p.deleted_at', 'is', null)]))
+    .where((eb) => eb.or([eb('n.comment_id', 'is', null), eb('c.deleted_at', 'is', null)]))
+    .where(visibleToSql(userId, 'n.actor_id'));
+}
+
+export async function selectNotifications(
+  db: Db,
+  userId: string,
+  page: { limit: number; cursor?: Cursor | undefined; unread: boolean },
+): Promise<NotificationRow[]> {
+  let query = visibleNotifications(db, userId).select([
+    'n.id',
+    'n.type',
+    'n.created_at',
+    'n.read_at',
+    sql<UserSummary>`json_build_object('id', users.id, 'username', users.username,
+      'display_name', users.display_name, 'profile_picture_url', users.profile_picture_url)`.as(
+      'actor',
+    ),
+    sql<NotificationRow['post']>`case when p.id is null then null
+      else json_build_object('id', p.id, 'content', p.content) end`.as('post'),
+    sql<NotificationRow['comment']>`case when c.id is null then null
+      else json_build_object('id', c.id, 'content', c.content) end`.as('comment'),
+  ]);
+  if (page.unread) query = query.where('n.read_at', 'is', null);
+  if (page.cursor) {
+    const { t, id } = page.cursor;
+    query = query.where((eb) =>
+      eb.or([
+        eb('n.created_at', '<', t),
+        eb.and([eb('n.created_at', '=', t), eb('n.id', '<', id)]),
+      ]),
+    );
+  }
+  return query
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id', 'desc')
+    .limit(sql.lit(page.limit + 1))
+    .execute() as Promise<NotificationRow[]>;
+}
+
+/** Unread notifications the user may see, counted up to `cap`. */
+export async function countUnread(db: Db, userId: string, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom(
+      visibleNotifications(db, userId)
+        .select('n.id')
+        .where('n.read_at', 'is', null)
+        .limit(sql.lit(cap))
+        .as('unread'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** Marks the user's notifications read: those of `ids` (others' ids change nothing), or all. */
+export async function markRead(db: Db, userId: string, ids: string[] | undefined): Promise<void> {
+  let query = db
+    .updateTable('notifications')
+    .set({ read_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null);
+  if (ids) query = query.where('id', 'in', ids);
+  await query.execute();
+}
