@@ -216,7 +216,7 @@ export interface NotificationsTable {
   type: NotificationType;
   post_id: string | null;
   comment_id: string | null;
-  source_id: string | null;
+  source_id: string;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }

@@ -8,8 +8,8 @@ import { type Kysely, sql } from 'kysely';
  * back. Nobody is notified of their own doing. What is deleted, muted or blocked later is
  * left out when the list is read (notifications.repository.ts).
  *
- * `source_id` is the row that caused it (the reaction, comment, repost or quoting post), so
- * undoing finds it by one index.
+ * `source_id` is the row that caused it (the reaction, comment, repost or quoting post; for a
+ * follow, which has no id of its own, the follower), so undoing finds it by one index.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -21,7 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         check (type in ('follow', 'like', 'comment', 'reply', 'repost', 'quote')),
       post_id uuid references posts (id),
       comment_id uuid references comments (id),
-      source_id uuid,
+      source_id uuid not null,
       created_at timestamptz(3) not null default now(),
       read_at timestamptz(3),
       constraint notifications_not_self check (user_id <> actor_id)
@@ -29,8 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index notifications_user_created
       on notifications (user_id, created_at desc, id desc);
     create index notifications_user_unread on notifications (user_id) where read_at is null;
-    create index notifications_source on notifications (source_id) where source_id is not null;
-    create index notifications_actor_user on notifications (actor_id, user_id);
+    create index notifications_source on notifications (source_id);
 
     create function notify(recipient uuid, actor uuid, kind text, post uuid, comment uuid,
       source uuid, at timestamptz) returns void language sql as $$
@@ -63,10 +62,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       if tg_op = 'DELETE' then
         delete from notifications
-        where actor_id = old.follower_id and user_id = old.followee_id and type = 'follow';
+        where source_id = old.follower_id and user_id = old.followee_id and type = 'follow';
         return null;
       end if;
-      perform notify(new.followee_id, new.follower_id, 'follow', null, null, null, new.created_at);
+      perform notify(new.followee_id, new.follower_id, 'follow', null, null, new.follower_id,
+        new.created_at);
       return null;
     end $$;
     create trigger follows_notify after insert or delete on follows
