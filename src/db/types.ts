@@ -206,7 +206,14 @@ export interface UserSessionsTable {
   request_count: Counter;
 }
 
-export type NotificationType = 'follow' | 'like' | 'comment' | 'reply' | 'repost' | 'quote';
+export type NotificationType =
+  | 'follow'
+  | 'like'
+  | 'comment'
+  | 'reply'
+  | 'repost'
+  | 'quote'
+  | 'mention';
 
 /** Written by the triggers of 0012 only; the API reads them and sets read_at. */
 export interface NotificationsTable {

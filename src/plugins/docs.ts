@@ -70,7 +70,7 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
         { name: 'bookmarks', description: 'saved posts' },
         {
           name: 'notifications',
-          description: 'follows, likes, comments, replies, reposts and quotes of your things',
+          description: 'follows, likes, comments, replies, reposts, quotes and mentions',
         },
         { name: 'feed', description: 'the home feed' },
         { name: 'search', description: 'users and tickers' },

@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * Notifications: someone followed you, liked your post or comment, commented on your post,
- * replied to your comment, reposted or quoted your post. Written by triggers in the same
+ * replied to your comment, reposted or quoted your post, or mentioned you (`@username` in a
+ * post or comment). Written by triggers in the same
  * transaction as the write they report (as the counters of 0002 are), so no write path can
  * forget one; undoing the write (an unlike, an unfollow, an un-repost) takes its notification
  * back. Nobody is notified of their own doing. What is deleted, muted or blocked later is
@@ -18,7 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       user_id uuid not null references users (id),
       actor_id uuid not null references users (id),
       type text not null
-        check (type in ('follow', 'like', 'comment', 'reply', 'repost', 'quote')),
+        check (type in ('follow', 'like', 'comment', 'reply', 'repost', 'quote', 'mention')),
       post_id uuid references posts (id),
       comment_id uuid references comments (id),
       source_id uuid not null,
@@ -91,7 +92,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end if;
       return null;
     end $$;
-    create trigger comments_notify after insert on comments
+    -- triggers of one event run in name order: the mentions come last, and skip whoever this
+    -- comment or post already told (a reply that also names its addressee is one notification)
+    create trigger comments_notify_1 after insert on comments
       for each row execute function notify_comment();
 
     create function notify_repost() returns trigger language plpgsql as $$
@@ -118,21 +121,58 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       perform notify(recipient, new.author_id, 'quote', new.id, null, new.id, new.created_at);
       return null;
     end $$;
-    create trigger posts_notify_quote after insert on posts
+    create trigger posts_notify_1_quote after insert on posts
       for each row when (new.quoted_post_id is not null)
       execute function notify_quote();
+
+    -- @username, as a whole word (not the middle of an e-mail address), of a live user: at most
+    -- ten users a post or comment
+    create function notify_mentions() returns trigger language plpgsql as $$
+    declare
+      post uuid;
+      comment uuid;
+    begin
+      if tg_table_name = 'posts' then
+        post := new.id;
+      else
+        post := new.post_id;
+        comment := new.id;
+      end if;
+      insert into notifications (user_id, actor_id, type, post_id, comment_id, source_id, created_at)
+      select u.id, new.author_id, 'mention', post, comment, new.id, new.created_at
+      from (
+        select distinct lower(m[1]) as name
+        from regexp_matches(new.content,
+          '(?<![A-Za-z0-9_])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_])', 'g') as m
+        limit 10
+      ) mentioned
+      join users u on lower(u.username) = mentioned.name and u.deleted_at is null
+      where u.id <> new.author_id
+        and not exists (
+          select 1 from notifications told where told.source_id = new.id and told.user_id = u.id
+        );
+      return null;
+    end $$;
+    create trigger posts_notify_2_mentions after insert on posts
+      for each row when (position('@' in new.content) > 0)
+      execute function notify_mentions();
+    create trigger comments_notify_2_mentions after insert on comments
+      for each row when (position('@' in new.content) > 0)
+      execute function notify_mentions();
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
-    drop trigger if exists posts_notify_quote on posts;
+    drop trigger if exists comments_notify_2_mentions on comments;
+    drop trigger if exists posts_notify_2_mentions on posts;
+    drop trigger if exists posts_notify_1_quote on posts;
     drop trigger if exists reposts_notify on reposts;
-    drop trigger if exists comments_notify on comments;
+    drop trigger if exists comments_notify_1 on comments;
     drop trigger if exists follows_notify on follows;
     drop trigger if exists reactions_notify on reactions;
-    drop function if exists notify_quote(), notify_repost(), notify_comment(), notify_follow(),
-      notify_reaction();
+    drop function if exists notify_mentions(), notify_quote(), notify_repost(), notify_comment(),
+      notify_follow(), notify_reaction();
     drop function if exists notify(uuid, uuid, text, uuid, uuid, uuid, timestamptz);
     drop table if exists notifications;
   `.execute(db);

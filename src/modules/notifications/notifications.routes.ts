@@ -19,7 +19,8 @@ export default async function notificationsRoutes(app: App) {
         summary: 'Your notifications, newest first',
         description:
           'Who followed you, liked your posts and comments, commented on your posts, replied ' +
-          'to your comments, reposted or quoted your posts. An unlike, unfollow or un-repost ' +
+          'to your comments, reposted or quoted your posts, or mentioned you as @username. An ' +
+          'unlike, unfollow or un-repost ' +
           'takes its notification back; those of users you muted or blocked (or who blocked ' +
           'you), and those about deleted posts and comments, are left out. `unread=true` for ' +
           'the unread ones only.',

@@ -26,12 +26,14 @@ export const Notification = Type.Object(
         Type.Literal('reply'),
         Type.Literal('repost'),
         Type.Literal('quote'),
+        Type.Literal('mention'),
       ],
       {
         description:
           '`follow`: followed you; `like`: liked your post, or your comment (`comment` set); ' +
           '`comment`: commented on your post; `reply`: replied to your comment; `repost`: ' +
-          'reposted your post; `quote`: quoted your post (`post` is their quote)',
+          'reposted your post; `quote`: quoted your post (`post` is their quote); `mention`: ' +
+          'named you as @username in a post, or in a comment (`comment` set)',
       },
     ),
     actor: UserSummary,

@@ -76,6 +76,49 @@ describe('notifications', () => {
     expect((await list(cy)).items).toEqual([]);
   });
 
+  it('tells users named as @username in a post or comment, once, and nobody else', async () => {
+    const [ada, ben, cy] = [await createUser(t), await createUser(t), await createUser(t)];
+    const post = await createPost(
+      t,
+      ada,
+      `@${ben.username.toUpperCase()} and @${cy.username}, look. Twice: @${ben.username}. ` +
+        `Myself: @${ada.username}. Nobody: @no_such_user_here. Mail: x@${ben.username}.com`,
+    );
+    const mentions = async (user: TestUser) =>
+      (await list(user)).items.filter((n) => n.type === 'mention');
+    const [toBen] = await mentions(ben);
+    expect(await mentions(ben)).toHaveLength(1);
+    expect(toBen).toMatchObject({ actor: { id: ada.id }, post: { id: post.id }, comment: null });
+    expect(await mentions(cy)).toHaveLength(1);
+    expect(await mentions(ada)).toEqual([]);
+
+    // in a comment: the comment is named; a reply that names its addressee is only a reply
+    const byCy = await comment(cy, post.id, `agreed @${ben.username}`);
+    const [inComment] = await mentions(ben);
+    expect(inComment).toMatchObject({ actor: { id: cy.id }, comment: { id: byCy.id } });
+    await comment(ben, post.id, `thanks @${cy.username}`, byCy.id);
+    expect(summary((await list(cy)).items)).toEqual([
+      `reply by ${ben.username} on comment`,
+      `mention by ${ada.username}`,
+    ]);
+    // deleting the post takes its mentions out of the list
+    await call(ada, 'DELETE', `/posts/${post.id}`);
+    expect(await mentions(cy)).toEqual([]);
+  });
+
+  it('names ten users at most in one post', async () => {
+    const author = await createUser(t);
+    const named = await Promise.all(Array.from({ length: 12 }, () => createUser(t)));
+    await createPost(t, author, named.map((u) => `@${u.username}`).join(' '));
+    const told = await t.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('actor_id', '=', author.id)
+      .where('type', '=', 'mention')
+      .executeTakeFirstOrThrow();
+    expect(told.n).toBe(10);
+  });
+
   it('takes a notification back when the like, follow or repost is undone', async () => {
     const [ada, ben] = [await createUser(t), await createUser(t)];
     const post = await createPost(t, ada);
