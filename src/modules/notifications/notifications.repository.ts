@@ -53,13 +53,9 @@ export async function selectNotifications(
   ]);
   if (page.unread) query = query.where('n.read_at', 'is', null);
   if (page.cursor) {
+    // a row comparison: one range of notifications_user_created, as deep as the page is
     const { t, id } = page.cursor;
-    query = query.where((eb) =>
-      eb.or([
-        eb('n.created_at', '<', t),
-        eb.and([eb('n.created_at', '=', t), eb('n.id', '<', id)]),
-      ]),
-    );
+    query = query.where(sql<boolean>`(n.created_at, n.id) < (${t}::timestamptz, ${id}::uuid)`);
   }
   return query
     .orderBy('n.created_at', 'desc')
