@@ -6,10 +6,12 @@ import { adminToken, day } from './metrics-helpers.js';
 
 /**
  * The activity tracker (plugins/activity.ts) with its clock moved by the test: requests are
- * written at most once a minute per user, and a gap of 30 minutes or more starts a session.
+ * written at most once a minute per user, with the time the tracker's clock gives, and a gap
+ * of 30 minutes or more starts a session.
  */
 describe('activity tracking', () => {
-  let clock = 1_000_000_000_000;
+  // a whole minute before now, so that moving it forward by minutes stays in the past
+  let clock = Math.floor(Date.now() / 60_000) * 60_000 - 3 * 3_600_000;
   const t = useTestApp({}, (app) => {
     app.activity.now = () => clock;
   });
@@ -25,11 +27,6 @@ describe('activity tracking', () => {
       .where('user_id', '=', user.id)
       .orderBy('started_at')
       .execute();
-  /** Moves the user's sessions back in time, as if the requests had been made that long ago. */
-  const age = (user: TestUser, minutes: number) =>
-    sql`update user_sessions set started_at = started_at - make_interval(mins => ${minutes}),
-      last_seen_at = last_seen_at - make_interval(mins => ${minutes})
-      where user_id = ${user.id}`.execute(t.db);
   const lastActive = async (user: TestUser) =>
     (
       await t.db
@@ -66,24 +63,62 @@ describe('activity tracking', () => {
 
   it('extends a session after a gap under 30 minutes, starts one after 30', async () => {
     const user = await createUser(t);
+    const start = clock;
     await request(user.token);
-    await age(user, 29);
-    clock += 61_000;
+    clock += 29 * 60_000;
     await request(user.token);
     let rows = await sessions(user);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.request_count).toBe(2);
-    expect(rows[0]!.last_seen_at.getTime() - rows[0]!.started_at.getTime()).toBeGreaterThan(
-      28 * 60_000,
-    );
+    expect(rows[0]).toMatchObject({
+      request_count: 2,
+      started_at: new Date(start),
+      last_seen_at: new Date(clock),
+    });
 
-    await age(user, 30);
-    clock += 61_000;
+    clock += 30 * 60_000;
     await request(user.token);
     rows = await sessions(user);
-    expect(rows).toHaveLength(2);
     expect(rows.map((r) => r.request_count)).toEqual([2, 1]);
+    expect(rows[1]!.started_at).toEqual(new Date(clock));
     expect(await lastActive(user)).toEqual(rows[1]!.last_seen_at);
+  });
+
+  it('counts the requests held in memory in the session they were made in', async () => {
+    const user = await createUser(t);
+    const start = clock;
+    await request(user.token);
+    clock += 10_000;
+    await request(user.token);
+    clock += 20_000;
+    await request(user.token); // counted in memory, at start + 30 s
+    const last = clock;
+    clock += 40 * 60_000; // back after a gap: a new session
+    await request(user.token);
+    const rows = await sessions(user);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        request_count: 3,
+        started_at: new Date(start),
+        last_seen_at: new Date(last),
+      }),
+      expect.objectContaining({
+        request_count: 1,
+        started_at: new Date(clock),
+        last_seen_at: new Date(clock),
+      }),
+    ]);
+  });
+
+  it('writes what it holds in memory on flush (and when the server closes)', async () => {
+    const user = await createUser(t);
+    await request(user.token);
+    clock += 5_000;
+    await request(user.token);
+    expect((await sessions(user))[0]!.request_count).toBe(1);
+    await t.app.activity.flush();
+    const [session] = await sessions(user);
+    expect(session).toMatchObject({ request_count: 2, last_seen_at: new Date(clock) });
+    expect(await lastActive(user)).toEqual(new Date(clock));
   });
 
   it('records nothing for anonymous requests or accounts without a profile', async () => {
@@ -111,6 +146,7 @@ describe('activity tracking', () => {
     const before = await read();
     expect(before.date).toBe(day(0));
     const user = await createUser(t);
+    clock = Date.now(); // today, whatever the tests above did with the clock
     await request(user.token, '/posts');
     expect((await read()).dau).toBe(before.dau + 1);
   });
