@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../helpers/app.js';
 import { createAccount, createUser, type TestUser } from '../../helpers/factories.js';
