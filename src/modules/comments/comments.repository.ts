@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Cursor } from '../../lib/cursor.js';
 import { visibleTo } from '../content-filters/visibility.js';
-import { userSummaryOf } from '../posts/posts.builder.js';
 import type { UserSummary } from '../users/users.schemas.js';
+import { userSummaryOf } from '../users/users.summary.js';
 
 export interface CommentRow {
   id: string;

@@ -2,8 +2,9 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { type Cursor, decodeCursor } from '../../lib/cursor.js';
 import { visibleToSql } from '../content-filters/visibility.js';
-import { postColumns, userSummaryOf } from '../posts/posts.builder.js';
+import { postColumns } from '../posts/posts.builder.js';
 import { postRowsQuery } from '../posts/posts.repository.js';
+import { userSummaryOf } from '../users/users.summary.js';
 
 export type FeedType = 'all' | 'following';
 

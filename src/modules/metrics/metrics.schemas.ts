@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.js';
+import { UserSummary } from '../users/users.schemas.js';
 
 /** Investor metrics (METRICS.md): request and response schemas of the /metrics routes. */
 
@@ -228,13 +229,7 @@ export const TrendingMetrics = Type.Object({
     items: Type.Array(
       Type.Object({
         id: Uuid,
-        // a copy of UserSummary without its $id: one $id twice in a response is refused
-        author: Type.Object({
-          id: Uuid,
-          username: Type.String(),
-          display_name: Type.String(),
-          profile_picture_url: Nullable(Type.String()),
-        }),
+        author: UserSummary,
         content: Type.String(),
         created_at: Timestamp,
         reactions: Count,

@@ -4,6 +4,7 @@ import type { NotificationType } from '../../db/types.js';
 import type { Cursor } from '../../lib/cursor.js';
 import { visibleToSql } from '../content-filters/visibility.js';
 import type { UserSummary } from '../users/users.schemas.js';
+import { userSummaryObject } from '../users/users.summary.js';
 
 export interface NotificationRow {
   id: string;
@@ -42,10 +43,7 @@ export async function selectNotifications(
     'n.type',
     'n.created_at',
     'n.read_at',
-    sql<UserSummary>`json_build_object('id', users.id, 'username', users.username,
-      'display_name', users.display_name, 'profile_picture_url', users.profile_picture_url)`.as(
-      'actor',
-    ),
+    userSummaryObject('users').as('actor'),
     sql<NotificationRow['post']>`case when p.id is null then null
       else json_build_object('id', p.id, 'content', p.content) end`.as('post'),
     sql<NotificationRow['comment']>`case when c.id is null then null

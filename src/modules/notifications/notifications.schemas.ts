@@ -2,15 +2,6 @@ import { type Static, Type } from 'typebox';
 import { Nullable, PageQuery, Timestamp, Uuid } from '../../lib/schemas.js';
 import { UserSummary } from '../users/users.schemas.js';
 
-export const NOTIFICATION_TYPES = [
-  'follow',
-  'like',
-  'comment',
-  'reply',
-  'repost',
-  'quote',
-] as const;
-
 /** What a notification points at: the post or comment, with its text for the preview. */
 const Excerpt = (what: string) =>
   Type.Object({ id: Uuid, content: Type.String() }, { description: what });

@@ -9,13 +9,12 @@
  *   `posts` table is in scope under the name `posts` (joined, or the FROM itself).
  * - `toPosts(db, rows, viewerId)`: rows selected with postColumns → Post objects, in the same
  *   order (one more query for the quoted posts). A row may carry `reposted_by` (a UserSummary,
- *   e.g. `userSummaryJson` of users.summary.ts, or null): it is copied onto the Post.
+ *   e.g. `userSummaryOf` of users.summary.ts, or null): it is copied onto the Post.
  * - `toPostPage(db, rows, limit, key, viewerId)`: the same for limit+1 rows, as a page
  *   `{ items, next_cursor }` (lib/cursor.ts); `key` gives the (time, id) the query orders by.
  * - `findPosts(db, ids, viewerId)`: live posts by id, in the order of `ids` (missing, deleted
  *   ones left out).
  * - `pollObject(viewerId)`: the Poll JSON of the poll aliased `pl` (used by the polls routes).
- * - `userSummaryOf(column)`: a UserSummary (JSON) of the user id in `column`, as a subselect.
  *
  * Reuse, e.g. bookmarks (ordered by bookmark time):
  *   const rows = await db.selectFrom('bookmarks')
@@ -25,7 +24,7 @@
  *     .orderBy('bookmarks.created_at', 'desc').orderBy('bookmarks.post_id', 'desc')
  *     .limit(sql.lit(limit + 1)).execute();   // a literal: see postRowsQuery
  *   return toPostPage(db, rows, limit, (r) => ({ t: r.bookmarked_at, id: r.id }), viewerId);
- * A feed adds `userSummaryJson(eb).as('reposted_by')` (or null) for posts seen through a repost.
+ * A feed adds `userSummaryOf(column).as('reposted_by')` (or null) for posts seen through a repost.
  * Visibility (mutes, blocks, deleted posts) is the caller's WHERE: the builder shows what it is given.
  */
 import { type RawBuilder, sql } from 'kysely';
@@ -34,6 +33,7 @@ import type { PageResult } from '../../lib/cursor.js';
 import { toPage } from '../../lib/cursor.js';
 import type { Poll } from '../polls/polls.schemas.js';
 import type { UserSummary } from '../users/users.schemas.js';
+import { userSummaryOf } from '../users/users.summary.js';
 import type { DeletedPost, Post, PostMedia, QuotedPost, Sentiment } from './posts.schemas.js';
 
 interface PostStatsJson {
@@ -94,15 +94,6 @@ function viewerFlags(viewerId: string | null): RawBuilder<ViewerJson> {
     'reacted', exists (select 1 from reactions r where r.post_id = posts.id and r.user_id = ${viewerId}),
     'reposted', exists (select 1 from reposts rp where rp.post_id = posts.id and rp.user_id = ${viewerId}),
     'bookmarked', exists (select 1 from bookmarks b where b.post_id = posts.id and b.user_id = ${viewerId})
-  )`;
-}
-
-/** The UserSummary of the user whose id is in `column` (e.g. 'comments.author_id'). */
-export function userSummaryOf(column: string): RawBuilder<UserSummary> {
-  return sql<UserSummary>`(
-    select json_build_object('id', u.id, 'username', u.username,
-      'display_name', u.display_name, 'profile_picture_url', u.profile_picture_url)
-    from users u where u.id = ${sql.ref(column)}
   )`;
 }
 

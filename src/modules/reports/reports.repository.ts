@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { ReportReason } from '../../db/types.js';
 import type { Cursor } from '../../lib/cursor.js';
+import { userSummaryOf } from '../users/users.summary.js';
 
 type TargetType = 'post' | 'comment' | 'user';
 
@@ -38,17 +39,9 @@ export async function insertReport(
 function reportsSelect(db: Db) {
   return db
     .selectFrom('reports')
-    .leftJoin('users as reporter', 'reporter.id', 'reports.reporter_id')
     .selectAll('reports')
     .select([
-      sql<{
-        id: string;
-        username: string;
-        display_name: string;
-        profile_picture_url: string | null;
-      } | null>`case when reporter.id is null then null else json_build_object(
-        'id', reporter.id, 'username', reporter.username, 'display_name', reporter.display_name,
-        'profile_picture_url', reporter.profile_picture_url) end`.as('reporter'),
+      userSummaryOf('reports.reporter_id').as('reporter'),
       sql<{ preview: string | null; deleted: boolean } | null>`case reports.target_type
         when 'post' then (select json_build_object('preview', left(p.content, 200),
           'deleted', p.deleted_at is not null) from posts p where p.id = reports.target_id)

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Nullable, PageQuery, Text, Timestamp, Uuid } from '../../lib/schemas.js';
+import { UserSummary } from '../users/users.schemas.js';
 
 export const ReportTargetType = Type.Union([
   Type.Literal('post'),
@@ -35,16 +36,9 @@ export const ReportCreated = Type.Object({
   created_at: Timestamp,
 });
 
-const UserRef = Type.Object({
-  id: Uuid,
-  username: Type.String(),
-  display_name: Type.String(),
-  profile_picture_url: Nullable(Type.String()),
-});
-
 export const Report = Type.Object({
   id: Uuid,
-  reporter: Nullable(UserRef),
+  reporter: Nullable(UserSummary),
   target_type: ReportTargetType,
   target_id: Uuid,
   target_preview: Nullable(

@@ -2,6 +2,7 @@ import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { DB } from '../../db/types.js';
 import { visibleTo } from '../content-filters/visibility.js';
+import { userSummaryColumns } from '../users/users.summary.js';
 
 /**
  * Search over users (username, display name) and tickers (symbol, name), ranked: 0 an exact
@@ -38,13 +39,6 @@ function userPrefixMatch(term: string) {
  */
 export const PREFIX_CANDIDATES = 200;
 
-const userColumns = [
-  'users.id',
-  'users.username',
-  'users.display_name',
-  'users.profile_picture_url',
-] as const;
-
 function exactMatch(term: string) {
   const lowered = term.toLowerCase();
   return sql<SqlBool>`(lower(users.username) = ${lowered} or lower(users.display_name) = ${lowered})`;
@@ -62,7 +56,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
       (qb) =>
         qb
           .selectFrom('users')
-          .select([...userColumns, 'users.followers_count'])
+          .select([...userSummaryColumns, 'users.followers_count'])
           .select(exactMatch(term).as('exact'))
           .where('users.deleted_at', 'is', null)
           .where(userPrefixMatch(term))
@@ -81,14 +75,14 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
 
   const exact = db
     .selectFrom('users')
-    .select([...userColumns, 'users.followers_count', sql<number>`0`.as('rank')])
+    .select([...userSummaryColumns, 'users.followers_count', sql<number>`0`.as('rank')])
     .where('users.deleted_at', 'is', null)
     .where(exactMatch(term))
     .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
     .limit(sql.lit(limit));
   const popular = db
     .selectFrom('users')
-    .select([...userColumns, 'users.followers_count', sql<number>`1`.as('rank')])
+    .select([...userSummaryColumns, 'users.followers_count', sql<number>`1`.as('rank')])
     .where('users.deleted_at', 'is', null)
     .where(userPrefixMatch(term))
     .where(sql<SqlBool>`not ${exactMatch(term)}`)
@@ -117,7 +111,7 @@ export async function searchUsersBySimilarity(db: Db, { term, viewerId, limit }:
   const nearest = (column: 'users.username' | 'users.display_name') =>
     db
       .selectFrom('users')
-      .select(['users.id', 'users.username', 'users.display_name', 'users.profile_picture_url'])
+      .select(userSummaryColumns)
       .select([
         'users.followers_count',
         sql<number>`greatest(similarity(users.username, ${term}),

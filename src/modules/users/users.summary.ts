@@ -1,5 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
-import type { DB } from '../../db/types.js';
+import { type RawBuilder, sql } from 'kysely';
 import type { UserSummary } from './users.schemas.js';
 
 /** The users columns a UserSummary is made of, for selects that join users. */
@@ -24,16 +23,16 @@ export function toUserSummary(row: {
   };
 }
 
-/** A UserSummary as a JSON object built in SQL (for a nested user, e.g. reposted_by). */
-export function userSummaryJson(eb: ExpressionBuilder<DB, 'users'>) {
-  return eb.fn<UserSummary>('json_build_object', [
-    eb.val('id'),
-    eb.ref('users.id'),
-    eb.val('username'),
-    eb.ref('users.username'),
-    eb.val('display_name'),
-    eb.ref('users.display_name'),
-    eb.val('profile_picture_url'),
-    eb.ref('users.profile_picture_url'),
-  ]);
+/** The UserSummary of the user whose id is in `column` (e.g. 'comments.author_id'), as a subselect. */
+export function userSummaryOf(column: string): RawBuilder<UserSummary> {
+  return sql<UserSummary>`(
+    select ${userSummaryObject('u')} from users u where u.id = ${sql.ref(column)}
+  )`;
+}
+
+/** The UserSummary of a users row already in the query under `alias`, as a JSON object. */
+export function userSummaryObject(alias: string): RawBuilder<UserSummary> {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql<UserSummary>`json_build_object('id', ${column('id')}, 'username', ${column('username')},
+    'display_name', ${column('display_name')}, 'profile_picture_url', ${column('profile_picture_url')})`;
 }
