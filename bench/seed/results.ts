@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { MATERIALIZED_VIEWS } from '../../src/modules/metrics/views.repository.js';
 import { type Fixture, fmtSeconds } from '../lib/common.js';
 import { FIXED } from './people.js';
 import { FILTERS_USER_BLOCKS, FILTERS_USER_MUTES, FOLLOWER_500 } from './sizes.js';
@@ -24,11 +25,9 @@ const TABLES = [
   'watchlist_items',
 ];
 
-const VIEWS = ['trending_tickers', 'daily_metrics', 'engagement_metrics'];
-
 /** The materialized views were made empty by the migration; fill them as the scheduler would. */
 export async function refreshViews(client: pg.Client, log: Log): Promise<void> {
-  for (const view of VIEWS) {
+  for (const view of MATERIALIZED_VIEWS) {
     const started = performance.now();
     await client.query(`refresh materialized view ${view}`);
     const ms = Math.round(performance.now() - started);

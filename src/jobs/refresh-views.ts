@@ -8,8 +8,6 @@ import {
   scheduledPolicy,
 } from '../modules/metrics/views.service.js';
 
-export { scheduledPolicy };
-
 /**
  * The in-process scheduler of the materialized views (METRICS.md): trending hourly, the daily
  * metrics once a UTC day. Every instance runs it; rather than trusting its own timers, each
@@ -17,7 +15,6 @@ export { scheduledPolicy };
  * refresh lock, so that N instances still refresh each view once an interval, and a restart
  * neither skips a refresh nor repeats one.
  */
-const TICK_MS = SCHEDULER_TICK_MS;
 const FIRST_TICK_MS = 30_000;
 type Log = Pick<FastifyBaseLogger, 'info' | 'error'>;
 
@@ -41,7 +38,7 @@ export async function scheduledRefresh(
 
 export function startScheduler(
   app: App,
-  { firstTickMs = FIRST_TICK_MS, tickMs = TICK_MS } = {},
+  { firstTickMs = FIRST_TICK_MS, tickMs = SCHEDULER_TICK_MS } = {},
 ): () => void {
   let running = false;
   let stopped = false;

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { scheduledPolicy, scheduledRefresh, startScheduler } from '../../src/jobs/refresh-views.js';
+import { scheduledRefresh, startScheduler } from '../../src/jobs/refresh-views.js';
+import { scheduledPolicy } from '../../src/modules/metrics/views.service.js';
 import { useTestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 

@@ -18,7 +18,7 @@ export async function recordActivity(
 ): Promise<void> {
   await sql`
     with profile as (
-      update users set last_active_at = greatest(coalesce(last_active_at, ${at}), ${at})
+      update users set last_active_at = greatest(last_active_at, ${at})
       where id = ${userId} and deleted_at is null
       returning id
     ),

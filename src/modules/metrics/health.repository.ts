@@ -26,23 +26,6 @@ export async function healthCounts(db: Db, since: Date): Promise<HealthCounts> {
   return rows[0]!;
 }
 
-export async function viewRefreshes(db: Db) {
-  return db
-    .selectFrom('view_refreshes')
-    .select(['view_name', 'refreshed_at', 'duration_ms'])
-    .execute();
-}
-
-export async function trendingTickers(db: Db, period: '1h' | '24h' | '7d', limit: number) {
-  return db
-    .selectFrom('trending_tickers')
-    .select(['symbol', 'mentions', 'rank'])
-    .where('period', '=', period)
-    .orderBy('rank')
-    .limit(sql.lit(limit))
-    .execute();
-}
-
 export interface TrendingPostRow {
   id: string;
   content: string;

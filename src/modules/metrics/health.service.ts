@@ -1,19 +1,18 @@
 import type { Static } from 'typebox';
 import type { Database, Db } from '../../db/index.js';
+import { getTrending } from '../tickers/tickers.service.js';
+import { healthCounts, trendingPosts } from './health.repository.js';
 import {
-  healthCounts,
-  trendingPosts,
-  trendingTickers,
-  viewRefreshes,
-} from './health.repository.js';
-import type { HealthMetrics, TrendingMetrics } from './metrics.schemas.js';
-import { MATERIALIZED_VIEWS } from './views.repository.js';
+  ERROR_LEVELS,
+  ERROR_SOURCES,
+  type HealthMetrics,
+  type TrendingMetrics,
+} from './metrics.schemas.js';
+import { lastRefreshes, MATERIALIZED_VIEWS } from './views.repository.js';
 
 const DAY_MS = 86_400_000;
-const LEVELS = ['fatal', 'error', 'warning', 'info'] as const;
-const SOURCES = ['backend', 'frontend', 'mobile'] as const;
-type Level = (typeof LEVELS)[number];
-type Source = (typeof SOURCES)[number];
+type Level = (typeof ERROR_LEVELS)[number];
+type Source = (typeof ERROR_SOURCES)[number];
 
 /**
  * Platform health. An unreachable database is an answer here, not an error: the page that
@@ -39,18 +38,17 @@ export async function healthMetrics(
       views: MATERIALIZED_VIEWS.map((name) => ({ name, refreshed_at: null, duration_ms: null })),
     };
   }
-  const [counts, refreshes] = await Promise.all([
+  const [counts, refreshed] = await Promise.all([
     healthCounts(database.db, since),
-    viewRefreshes(database.db),
+    lastRefreshes(database.db),
   ]);
-  const byLevel = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
-  const bySource = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>;
+  const byLevel = Object.fromEntries(ERROR_LEVELS.map((l) => [l, 0])) as Record<Level, number>;
+  const bySource = Object.fromEntries(ERROR_SOURCES.map((s) => [s, 0])) as Record<Source, number>;
   // the table's check constraints allow only these levels and sources
   for (const row of counts.errors) {
     byLevel[row.level as Level] += row.count;
     bySource[row.source as Source] += row.count;
   }
-  const refreshed = new Map(refreshes.map((r) => [r.view_name, r]));
   return {
     window,
     database: { reachable: true, round_trip_ms: Math.round(roundTrip * 100) / 100 },
@@ -80,16 +78,14 @@ export async function trendingMetrics(
   now = new Date(),
 ): Promise<Static<typeof TrendingMetrics>> {
   const since = new Date(now.getTime() - DAY_MS);
-  const [tickers, posts, refreshes] = await Promise.all([
-    trendingTickers(db, window, limit),
+  const [tickers, posts] = await Promise.all([
+    getTrending(db, window, limit),
     trendingPosts(db, since, limit),
-    viewRefreshes(db),
   ]);
-  const refreshed = refreshes.find((r) => r.view_name === 'trending_tickers');
   return {
     window,
-    refreshed_at: refreshed?.refreshed_at.toISOString() ?? null,
-    tickers,
+    refreshed_at: tickers.refreshed_at,
+    tickers: tickers.items,
     posts: {
       from: since.toISOString(),
       to: now.toISOString(),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
+import { TrendingQuery } from '../tickers/tickers.schemas.js';
 import { toCsv } from './csv.js';
 import { healthMetrics, trendingMetrics } from './health.service.js';
 import {
@@ -12,7 +13,6 @@ import {
   HealthMetrics,
   RangeQuery,
   TrendingMetrics,
-  TrendingQuery,
   UsersMetrics,
 } from './metrics.schemas.js';
 import {

@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.js';
 import { UserSummary } from '../users/users.schemas.js';
+import { MAX_WEEKS_SINCE } from './metrics.repository.js';
 
 /** Investor metrics (METRICS.md): request and response schemas of the /metrics routes. */
 
@@ -109,7 +110,7 @@ export const UsersMetrics = Type.Object({
         size: Count,
         weeks: Type.Array(
           Type.Object({
-            weeks_since: Type.Integer({ minimum: 0, maximum: 12 }),
+            weeks_since: Type.Integer({ minimum: 0, maximum: MAX_WEEKS_SINCE }),
             active: Count,
             share: Ratio('active / size'),
           }),
@@ -176,8 +177,11 @@ export const GrowthMetrics = Type.Object({
   ...GrowthComparisons,
 });
 
-const Levels = record(['fatal', 'error', 'warning', 'info'] as const, Count);
-const Sources = record(['backend', 'frontend', 'mobile'] as const, Count);
+/** The levels and sources error_logs allows (its check constraints). */
+export const ERROR_LEVELS = ['fatal', 'error', 'warning', 'info'] as const;
+export const ERROR_SOURCES = ['backend', 'frontend', 'mobile'] as const;
+const Levels = record(ERROR_LEVELS, Count);
+const Sources = record(ERROR_SOURCES, Count);
 
 export const HealthMetrics = Type.Object({
   window: Type.Object(
@@ -207,14 +211,6 @@ export const HealthMetrics = Type.Object({
       duration_ms: Nullable(Type.Integer({ description: 'how long the last refresh took' })),
     }),
   ),
-});
-
-export const TrendingQuery = Type.Object({
-  window: Type.Union([Type.Literal('1h'), Type.Literal('24h'), Type.Literal('7d')], {
-    default: '24h',
-    description: 'the window of ticker mentions',
-  }),
-  limit: Type.Integer({ minimum: 1, maximum: 50, default: 10, description: 'items a list' }),
 });
 
 export const TrendingMetrics = Type.Object({

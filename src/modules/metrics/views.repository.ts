@@ -39,12 +39,15 @@ export async function withoutJit(trx: Db): Promise<void> {
   await sql`set local jit = off`.execute(trx);
 }
 
-export async function lastRefreshes(db: Db): Promise<Map<string, Date>> {
+/** The last refresh of each view: when, and how long it took. */
+export async function lastRefreshes(
+  db: Db,
+): Promise<Map<string, { refreshed_at: Date; duration_ms: number }>> {
   const rows = await db
     .selectFrom('view_refreshes')
-    .select(['view_name', 'refreshed_at'])
+    .select(['view_name', 'refreshed_at', 'duration_ms'])
     .execute();
-  return new Map(rows.map((row) => [row.view_name, row.refreshed_at]));
+  return new Map(rows.map((row) => [row.view_name, row]));
 }
 
 /**

@@ -43,8 +43,8 @@ export async function refreshViews(
       // engagement_metrics is computed from daily_metrics: never refresh it on stale rows
       const due =
         view === 'engagement_metrics'
-          ? refreshed.includes('daily_metrics') || isDue(view, last.get(view) ?? null)
-          : isDue(view, last.get(view) ?? null);
+          ? refreshed.includes('daily_metrics') || isDue(view, last.get(view)?.refreshed_at ?? null)
+          : isDue(view, last.get(view)?.refreshed_at ?? null);
       if (due) {
         await refreshView(trx, view);
         refreshed.push(view);
