@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Cursor } from '../../lib/cursor.js';
-import { visibleTo } from '../content-filters/visibility.js';
+import { notBlocked } from '../content-filters/visibility.js';
 import type { UserSummary } from '../users/users.schemas.js';
 import { userSummaryOf } from '../users/users.summary.js';
 
@@ -92,18 +92,22 @@ export async function selectCommentRows(
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<CommentRow[]> {
-  return selectComments(db, viewerId)
-    .where('comments.post_id', '=', postId)
-    .where(visibleTo(viewerId, 'comments.author_id'))
-    .$if(cursor !== undefined, (qb) =>
-      qb.where(
-        sql<boolean>`(comments.created_at, comments.id) > (${cursor!.t}::timestamptz, ${cursor!.id}::uuid)`,
-      ),
-    )
-    .orderBy('comments.created_at', 'asc')
-    .orderBy('comments.id', 'asc')
-    .limit(sql.lit(limit + 1))
-    .execute();
+  return (
+    selectComments(db, viewerId)
+      .where('comments.post_id', '=', postId)
+      // API.md: a mute hides posts from the feed, lists of posts, streams and search, nothing
+      // else; a block hides each one's comments from the other
+      .where(notBlocked(viewerId, 'comments.author_id'))
+      .$if(cursor !== undefined, (qb) =>
+        qb.where(
+          sql<boolean>`(comments.created_at, comments.id) > (${cursor!.t}::timestamptz, ${cursor!.id}::uuid)`,
+        ),
+      )
+      .orderBy('comments.created_at', 'asc')
+      .orderBy('comments.id', 'asc')
+      .limit(sql.lit(limit + 1))
+      .execute()
+  );
 }
 
 export async function softDeleteComment(db: Db, commentId: string): Promise<boolean> {

@@ -43,7 +43,7 @@ export default async function commentsRoutes(app: App) {
         operationId: 'listComments',
         summary: "A post's comments, oldest first",
         description:
-          'Comments of users the viewer muted or blocked (or who blocked them) are left out.',
+          'Comments of users the viewer blocked (or who blocked them) are left out; a mute does not hide comments.',
         tags: ['comments'],
         params: PostParams,
         querystring: CommentsQuery,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { DB } from '../../db/types.js';
 import type { Cursor } from '../../lib/cursor.js';
-import { visibleTo } from '../content-filters/visibility.js';
+import { notBlocked } from '../content-filters/visibility.js';
 import { userSummaryColumns } from '../users/users.summary.js';
 
 export async function insertFollow(db: Db, followerId: string, followeeId: string): Promise<void> {
@@ -72,7 +72,7 @@ export async function listFollows(
     .select([...userSummaryColumns, 'follows.created_at as followed_at'])
     .where(own, '=', userId)
     .where('users.deleted_at', 'is', null)
-    .where(visibleTo<DB, 'follows' | 'users'>(viewerId, other));
+    .where(notBlocked<DB, 'follows' | 'users'>(viewerId, other));
   if (cursor) {
     query = query.where(({ eb, refTuple, tuple }) =>
       eb(refTuple('follows.created_at', other), '<', tuple(cursor.t, cursor.id)),

@@ -45,7 +45,7 @@ export default async function followsRoutes(app: App) {
           operationId: direction === 'followers' ? 'listFollowers' : 'listFollowing',
           summary: direction === 'followers' ? "A user's followers" : 'The users a user follows',
           description:
-            'Newest follow first. Users you muted or blocked, or who blocked you, are left out.',
+            'Newest follow first. Users you blocked, or who blocked you, are left out; a mute does not hide anyone here.',
           tags: ['social'],
           params: UserIdParams,
           querystring: FollowListQuery,

@@ -174,7 +174,7 @@ describe('comments', () => {
     expect(parent.replies_count).toBe(0);
   });
 
-  it('respects blocks both ways and leaves out muted and blocked commenters', async () => {
+  it('respects blocks both ways, leaves out blocked commenters, and keeps muted ones (API.md)', async () => {
     const [owner, blockedByOwner, blockerOfOwner, viewer, muted] = await Promise.all(
       Array.from({ length: 5 }, () => createUser(t)),
     );
@@ -205,7 +205,8 @@ describe('comments', () => {
     );
 
     const seenByViewer = await list(post.id, '', viewer);
-    expect(seenByViewer.items.map((c) => c.id)).toEqual([byViewer.id]);
+    // a mute hides posts from feeds, post lists, streams and search; nothing else changes
+    expect(seenByViewer.items.map((c) => c.id)).toEqual([byMuted.id, byViewer.id]);
     const anonymous = await list(post.id);
     expect(anonymous.items.map((c) => c.id)).toEqual([byMuted.id, byViewer.id, byBlocker.id]);
   });
