@@ -4,16 +4,6 @@ import type { Cursor } from '../../lib/cursor.js';
 import { notBlocked } from '../content-filters/visibility.js';
 import { postColumns } from '../posts/posts.builder.js';
 
-export async function livePostExists(db: Db, postId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('posts')
-    .select('id')
-    .where('id', '=', postId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function insertBookmark(db: Db, userId: string, postId: string): Promise<void> {
   await db
     .insertInto('bookmarks')

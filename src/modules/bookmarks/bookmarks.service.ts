@@ -1,14 +1,9 @@
 import type { Db } from '../../db/index.js';
 import { decodeCursor, type PageResult } from '../../lib/cursor.js';
-import { notFound } from '../../lib/errors.js';
+import { requireLivePost } from '../posts/posts.access.js';
 import { toPostPage } from '../posts/posts.builder.js';
 import type { Post } from '../posts/posts.schemas.js';
-import {
-  deleteBookmark,
-  insertBookmark,
-  livePostExists,
-  selectBookmarkedPosts,
-} from './bookmarks.repository.js';
+import { deleteBookmark, insertBookmark, selectBookmarkedPosts } from './bookmarks.repository.js';
 
 /**
  * Bookmarks or un-bookmarks a post; idempotent. A deleted post is a 404 both ways: it is gone
@@ -20,7 +15,7 @@ export async function setBookmark(
   postId: string,
   on: boolean,
 ): Promise<{ bookmarked: boolean }> {
-  if (!(await livePostExists(db, postId))) throw notFound('post');
+  await requireLivePost(db, postId);
   if (on) await insertBookmark(db, userId, postId);
   else await deleteBookmark(db, userId, postId);
   return { bookmarked: on };

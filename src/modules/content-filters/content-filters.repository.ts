@@ -20,16 +20,6 @@ export async function lockUserPair(db: Db, a: string, b: string): Promise<Set<st
   return new Set(rows.map((row) => row.id));
 }
 
-export async function userExists(db: Db, id: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function insertFilter(
   db: Db,
   userId: string,

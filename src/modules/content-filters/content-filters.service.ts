@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import { invalid, notFound } from '../../lib/errors.js';
 import { deleteFollowsBetween } from '../follows/follows.repository.js';
+import { userExists } from '../users/users.repository.js';
 import { toUserSummary } from '../users/users.summary.js';
 import {
   deleteFilter,
@@ -8,7 +9,6 @@ import {
   insertFilter,
   listFilters,
   lockUserPair,
-  userExists,
 } from './content-filters.repository.js';
 
 /**

@@ -1,9 +1,10 @@
 import type { Db } from '../../db/index.js';
 import { decodeCursor, toPage } from '../../lib/cursor.js';
 import { blocked, notFound } from '../../lib/errors.js';
-import { lockUserPair, userExists } from '../content-filters/content-filters.repository.js';
+import { lockUserPair } from '../content-filters/content-filters.repository.js';
 import { otherUser } from '../content-filters/content-filters.service.js';
 import { blockExists } from '../content-filters/visibility.js';
+import { userExists } from '../users/users.repository.js';
 import { toUserSummary } from '../users/users.summary.js';
 import { deleteFollow, followersCount, insertFollow, listFollows } from './follows.repository.js';
 

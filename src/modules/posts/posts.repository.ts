@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Cursor } from '../../lib/cursor.js';
 import { notBlocked, visibleTo } from '../content-filters/visibility.js';
+import { ensureTickers } from '../tickers/tickers.repository.js';
 import { postColumns } from './posts.builder.js';
 import type { Sentiment } from './posts.schemas.js';
 
@@ -41,11 +42,7 @@ export async function linkTickers(
   const rows = symbols
     .map((symbol, position) => ({ post_id: postId, symbol, position, created_at: createdAt }))
     .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  await db
-    .insertInto('tickers')
-    .values(rows.map(({ symbol }) => ({ symbol })))
-    .onConflict((oc) => oc.column('symbol').doNothing())
-    .execute();
+  await ensureTickers(db, symbols);
   await db.insertInto('post_tickers').values(rows).execute();
 }
 
@@ -113,16 +110,6 @@ export async function softDeletePost(db: Db, postId: string): Promise<boolean> {
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
-}
-
-export async function userExists(db: Db, userId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', userId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 export interface PostListParams {

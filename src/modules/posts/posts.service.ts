@@ -6,6 +6,7 @@ import { cleanText } from '../../lib/text.js';
 import { extractTickers, normalizeSymbol } from '../../lib/tickers.js';
 import type { CurrentUser } from '../../plugins/auth.js';
 import { cleanPollOptions } from '../polls/polls.service.js';
+import { userExists } from '../users/users.repository.js';
 import { ensureNoBlock, requireLivePost } from './posts.access.js';
 import { findPosts, toPostPage } from './posts.builder.js';
 import {
@@ -16,7 +17,6 @@ import {
   type PostListParams,
   selectPostRows,
   softDeletePost,
-  userExists,
 } from './posts.repository.js';
 import { type NewPost, POST_CONTENT_MAX, type Post, type PostsQuery } from './posts.schemas.js';
 

@@ -76,11 +76,16 @@ export async function watchlistState(db: Db, userId: string, symbol: string) {
     .executeTakeFirstOrThrow();
 }
 
-/** A valid symbol nobody mentioned yet gets its row, as a first mention would create it. */
-export async function ensureTicker(db: Db, symbol: string): Promise<void> {
+/**
+ * Creates the tickers rows that are missing (a first mention, an interest, a watchlist entry
+ * creates its ticker). In symbol order, so that two transactions adding overlapping new
+ * symbols take their locks in the same order and cannot deadlock.
+ */
+export async function ensureTickers(db: Db, symbols: readonly string[]): Promise<void> {
+  if (!symbols.length) return;
   await db
     .insertInto('tickers')
-    .values({ symbol })
+    .values([...symbols].sort().map((symbol) => ({ symbol })))
     .onConflict((oc) => oc.column('symbol').doNothing())
     .execute();
 }

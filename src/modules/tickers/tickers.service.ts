@@ -7,7 +7,7 @@ import type { Post } from '../posts/posts.schemas.js';
 import { listPosts } from '../posts/posts.service.js';
 import {
   deleteWatchlistItem,
-  ensureTicker,
+  ensureTickers,
   findTickerPage,
   insertWatchlistItem,
   listTrending,
@@ -82,7 +82,7 @@ export async function addToWatchlist(db: Db, userId: string, rawSymbol: string) 
       if (size >= WATCHLIST_MAX) {
         throw invalid('symbol', `cannot be added: a watchlist holds at most ${WATCHLIST_MAX}`);
       }
-      await ensureTicker(trx, symbol);
+      await ensureTickers(trx, [symbol]);
       await insertWatchlistItem(trx, userId, symbol);
     }
     return { items: await listWatchlist(trx, userId) };

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { NewUser, UserUpdate } from '../../db/types.js';
+import { ensureTickers } from '../tickers/tickers.repository.js';
 
 /** Profiles, by id or by name, with their counters and the viewer's relation. */
 
@@ -113,17 +114,15 @@ export async function updateUser(db: Db, userId: string, patch: UserUpdate): Pro
   await db.updateTable('users').set(patch).where('id', '=', userId).execute();
 }
 
-/**
- * Creates the tickers rows that are missing. In symbol order, so that two transactions adding
- * overlapping new symbols take their locks in the same order and cannot deadlock.
- */
-export async function ensureTickers(db: Db, symbols: string[]): Promise<void> {
-  if (!symbols.length) return;
-  await db
-    .insertInto('tickers')
-    .values([...symbols].sort().map((symbol) => ({ symbol })))
-    .onConflict((oc) => oc.column('symbol').doNothing())
-    .execute();
+/** Whether a user with a profile exists and is not deleted. */
+export async function userExists(db: Db, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Makes the user's interests exactly `symbols`. */
