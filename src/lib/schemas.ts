@@ -62,4 +62,10 @@ export const Page = <T extends TSchema>(item: T) =>
     next_cursor: Nullable(Type.String({ description: 'pass as cursor for the next page' })),
   });
 
-export const IdParams = (name: string) => Type.Object({ [name]: Uuid });
+/** Path parameters holding one id (a malformed one is a 404: plugins/errors.ts). */
+const IdParams = <N extends string>(name: N) =>
+  Type.Object({ [name]: Uuid } as { [K in N]: typeof Uuid });
+export const PostIdParams = IdParams('post_id');
+export const CommentIdParams = IdParams('comment_id');
+export const UserIdParams = IdParams('user_id');
+export const PollIdParams = IdParams('poll_id');

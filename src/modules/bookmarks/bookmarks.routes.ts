@@ -1,8 +1,8 @@
 import type { App } from '../../app.js';
-import { Page } from '../../lib/schemas.js';
+import { Page, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import { Post } from '../posts/posts.schemas.js';
-import { BookmarkState, BookmarksQuery, PostIdParams } from './bookmarks.schemas.js';
+import { BookmarkState, BookmarksQuery } from './bookmarks.schemas.js';
 import { listBookmarks, setBookmark } from './bookmarks.service.js';
 
 export default async function bookmarksRoutes(app: App) {

@@ -1,7 +1,5 @@
 import { Type } from 'typebox';
-import { PageQuery, Uuid } from '../../lib/schemas.js';
-
-export const PostIdParams = Type.Object({ post_id: Uuid });
+import { PageQuery } from '../../lib/schemas.js';
 
 export const BookmarkState = Type.Object({
   bookmarked: Type.Boolean({ description: 'whether the post is in your bookmarks now' }),

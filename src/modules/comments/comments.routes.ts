@@ -1,12 +1,9 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
-import { Page, Uuid } from '../../lib/schemas.js';
+import { CommentIdParams, Page, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
 import { Comment, CommentsQuery, NewComment } from './comments.schemas.js';
 import { createComment, deleteComment, listComments } from './comments.service.js';
-
-const PostParams = Type.Object({ post_id: Uuid });
-const CommentParams = Type.Object({ comment_id: Uuid });
 
 export default async function commentsRoutes(app: App) {
   app.post(
@@ -20,7 +17,7 @@ export default async function commentsRoutes(app: App) {
           '`parent_id` must be a comment of the same post (else 422). A block between you ' +
           "and the post's author is a 403 blocked.",
         tags: ['comments'],
-        params: PostParams,
+        params: PostIdParams,
         body: NewComment,
         response: { 201: Comment },
       },
@@ -45,7 +42,7 @@ export default async function commentsRoutes(app: App) {
         description:
           'Comments of users the viewer blocked (or who blocked them) are left out; a mute does not hide comments.',
         tags: ['comments'],
-        params: PostParams,
+        params: PostIdParams,
         querystring: CommentsQuery,
         response: { 200: Page(Comment) },
       },
@@ -62,7 +59,7 @@ export default async function commentsRoutes(app: App) {
         operationId: 'deleteComment',
         summary: "Delete a comment (its author, the post's author or an admin)",
         tags: ['comments'],
-        params: CommentParams,
+        params: CommentIdParams,
         response: { 204: Type.Null({ description: 'deleted' }) },
       },
     },

@@ -1,6 +1,6 @@
 import type { App } from '../../app.js';
+import { UserIdParams } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
-import { UserIdParams } from '../follows/follows.schemas.js';
 import { BlockState, ContentFilters, MuteState } from './content-filters.schemas.js';
 import { getFilters, setFilter } from './content-filters.service.js';
 

@@ -1,6 +1,7 @@
 import type { App } from '../../app.js';
+import { UserIdParams } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
-import { FollowListQuery, FollowState, UserIdParams, UserSummaryPage } from './follows.schemas.js';
+import { FollowListQuery, FollowState, UserSummaryPage } from './follows.schemas.js';
 import { follow, followList, unfollow } from './follows.service.js';
 
 export default async function followsRoutes(app: App) {

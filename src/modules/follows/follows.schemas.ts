@@ -1,8 +1,6 @@
 import { Type } from 'typebox';
-import { Page, PageQuery, Uuid } from '../../lib/schemas.js';
+import { Page, PageQuery } from '../../lib/schemas.js';
 import { UserSummary } from '../users/users.schemas.js';
-
-export const UserIdParams = Type.Object({ user_id: Uuid });
 
 export const FollowState = Type.Object({
   following: Type.Boolean({ description: 'whether you follow this user now' }),

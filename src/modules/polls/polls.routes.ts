@@ -1,11 +1,8 @@
-import { Type } from 'typebox';
 import type { App } from '../../app.js';
-import { Uuid } from '../../lib/schemas.js';
+import { PollIdParams } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
 import { Poll, VoteBody } from './polls.schemas.js';
 import { getPoll, vote } from './polls.service.js';
-
-const PollParams = Type.Object({ poll_id: Uuid });
 
 export default async function pollsRoutes(app: App) {
   app.post(
@@ -19,7 +16,7 @@ export default async function pollsRoutes(app: App) {
           'One vote per user, while the poll is open: 409 already_voted, 409 poll_closed; ' +
           'an option of another poll is a 422.',
         tags: ['polls'],
-        params: PollParams,
+        params: PollIdParams,
         body: VoteBody,
         response: { 201: Poll },
       },
@@ -42,7 +39,7 @@ export default async function pollsRoutes(app: App) {
         operationId: 'getPollResults',
         summary: 'Tallies of a poll',
         tags: ['polls'],
-        params: PollParams,
+        params: PollIdParams,
         response: { 200: Poll },
       },
     },

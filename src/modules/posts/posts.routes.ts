@@ -1,12 +1,10 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
-import { Page, Uuid } from '../../lib/schemas.js';
+import { Page, PostIdParams, UserIdParams } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
 import { NewPost, Post, PostsQuery, UserPostsQuery } from './posts.schemas.js';
 import { createPost, deletePost, getPost, listAllPosts, listUserPosts } from './posts.service.js';
 
-const PostParams = Type.Object({ post_id: Uuid });
-const UserParams = Type.Object({ user_id: Uuid });
 const PostPage = Page(Post);
 
 export default async function postsRoutes(app: App) {
@@ -56,7 +54,7 @@ export default async function postsRoutes(app: App) {
         operationId: 'getPost',
         summary: 'One post',
         tags: ['posts'],
-        params: PostParams,
+        params: PostIdParams,
         response: { 200: Post },
       },
     },
@@ -71,7 +69,7 @@ export default async function postsRoutes(app: App) {
         operationId: 'deletePost',
         summary: 'Delete a post (its author or an admin)',
         tags: ['posts'],
-        params: PostParams,
+        params: PostIdParams,
         response: { 204: Type.Null({ description: 'deleted' }) },
       },
     },
@@ -89,7 +87,7 @@ export default async function postsRoutes(app: App) {
         summary: "A user's posts, newest first",
         description: 'A mute does not hide them here; a block between the two users does.',
         tags: ['posts'],
-        params: UserParams,
+        params: UserIdParams,
         querystring: UserPostsQuery,
         response: { 200: PostPage },
       },

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
-import { Nullable, Uuid } from '../../lib/schemas.js';
+import { CommentIdParams, Nullable, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import { acceptEmptyJsonBody } from '../../plugins/optional-body.js';
 import { toggleCommentReaction, togglePostReaction } from './reactions.service.js';
@@ -25,7 +25,7 @@ export default async function reactionsRoutes(app: App) {
         summary: 'Like or unlike a post',
         description: 'A toggle: the body (`{ "type": "like" }`) may be left out.',
         tags: ['reactions'],
-        params: Type.Object({ post_id: Uuid }),
+        params: PostIdParams,
         body: ReactionBody,
         response: { 200: ReactionState },
       },
@@ -42,7 +42,7 @@ export default async function reactionsRoutes(app: App) {
         summary: 'Like or unlike a comment',
         description: 'A toggle: the body (`{ "type": "like" }`) may be left out.',
         tags: ['reactions'],
-        params: Type.Object({ comment_id: Uuid }),
+        params: CommentIdParams,
         body: ReactionBody,
         response: { 200: ReactionState },
       },

@@ -1,12 +1,11 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
-import { Nullable, Uuid } from '../../lib/schemas.js';
+import { Nullable, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import { acceptEmptyJsonBody } from '../../plugins/optional-body.js';
 import { Post, PostContent, Sentiment } from '../posts/posts.schemas.js';
 import { quote, repost, unrepost } from './reposts.service.js';
 
-const PostParams = Type.Object({ post_id: Uuid });
 const RepostBody = Nullable(
   Type.Object({
     quote: Type.Optional(PostContent),
@@ -33,7 +32,7 @@ export default async function repostsRoutes(app: App) {
           'No body or `{}`: a plain repost (409 already_reposted the second time). ' +
           '`{ "quote": "text" }`: a new post quoting this one, with the rules of post content.',
         tags: ['reposts'],
-        params: PostParams,
+        params: PostIdParams,
         body: RepostBody,
         response: { 201: Type.Union([Reposted, Quoted]) },
       },
@@ -60,7 +59,7 @@ export default async function repostsRoutes(app: App) {
         operationId: 'deleteRepost',
         summary: 'Remove your plain repost',
         tags: ['reposts'],
-        params: PostParams,
+        params: PostIdParams,
         response: { 204: Type.Null({ description: 'removed' }) },
       },
     },

@@ -1,15 +1,9 @@
 import type { App } from '../../app.js';
 import { hashIp, requestCountry } from '../../lib/ip.js';
+import { UserIdParams } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
 import profilePictureRoutes from './users.picture.routes.js';
-import {
-  Me,
-  OnboardingBody,
-  UpdateMeBody,
-  UserIdParams,
-  UsernameParams,
-  UserProfile,
-} from './users.schemas.js';
+import { Me, OnboardingBody, UpdateMeBody, UsernameParams, UserProfile } from './users.schemas.js';
 import { getMe, getProfile, onboard, updateMe } from './users.service.js';
 
 const conflictResponse = { $ref: 'ErrorResponse#' };

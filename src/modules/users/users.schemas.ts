@@ -109,5 +109,4 @@ export const UpdateMeBody = Type.Object(
 );
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
-export const UserIdParams = Type.Object({ user_id: Uuid });
 export const UsernameParams = Type.Object({ username: Username });
