@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
 import { AppError, forbidden, unauthorized } from '../lib/errors.js';
 import { findAccount } from '../modules/auth/auth.repository.js';
 import {
@@ -18,6 +19,14 @@ import {
  * The level also puts the bearer scheme on the route in the OpenAPI document.
  */
 export type AuthLevel = 'public' | 'token' | 'user' | 'admin';
+
+/**
+ * An admin by the token (app_metadata.role = "admin") or by ADMIN_USER_IDS: known without the
+ * database. The third way, users.is_admin, needs the profile (loadProfile below).
+ */
+export function adminWithoutProfile(auth: VerifiedToken, config: Config): boolean {
+  return auth.adminClaim || config.adminUserIds.has(auth.userId);
+}
 
 export interface CurrentUser {
   id: string;
@@ -72,8 +81,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     const auth = request.auth!;
     const row = await findAccount(app.db, auth.userId);
     if (!row) return null;
-    const isAdmin = row.is_admin || auth.adminClaim || app.config.adminUserIds.has(row.id);
-    return { id: row.id, isAdmin };
+    return { id: row.id, isAdmin: row.is_admin || adminWithoutProfile(auth, app.config) };
   }
 
   const requireToken: onRequestAsyncHookHandler = async (request) => {
@@ -96,7 +104,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     const auth = request.auth;
     if (!auth) throw unauthorized();
     // an admin by token or by configuration need not have a profile
-    if (auth.adminClaim || app.config.adminUserIds.has(auth.userId)) {
+    if (adminWithoutProfile(auth, app.config)) {
       request.user = { id: auth.userId, isAdmin: true };
       return;
     }

@@ -1,7 +1,7 @@
 import type { App } from '../../app.js';
 import { hashIp, requestCountry } from '../../lib/ip.js';
 import { UserIdParams } from '../../lib/schemas.js';
-import { currentUserId, viewerId } from '../../plugins/auth.js';
+import { adminWithoutProfile, currentUserId, viewerId } from '../../plugins/auth.js';
 import profilePictureRoutes from './users.picture.routes.js';
 import { Me, OnboardingBody, UpdateMeBody, UsernameParams, UserProfile } from './users.schemas.js';
 import { getMe, getProfile, onboard, updateMe } from './users.service.js';
@@ -43,10 +43,10 @@ export default async function usersRoutes(app: App) {
     },
     async (request, reply) => {
       const auth = request.auth!;
-      const { trustProxy, ipHashSecret, adminUserIds } = app.config;
+      const { trustProxy, ipHashSecret } = app.config;
       const me = await onboard(app.db, {
         userId: auth.userId,
-        isAdmin: auth.adminClaim || adminUserIds.has(auth.userId),
+        isAdmin: adminWithoutProfile(auth, app.config),
         body: request.body,
         ipHash: request.ip ? hashIp(request.ip, ipHashSecret) : null,
         country: request.ip ? requestCountry(request.ip, request.headers, trustProxy) : null,
