@@ -114,6 +114,30 @@ describe('comments', () => {
       404,
       'not_found',
     );
+    for (const query of ['limit=0', 'limit=101', 'limit=1e309', 'cursor=garbage']) {
+      const res = await t.request({ method: 'GET', url: `/posts/${post.id}/comments?${query}` });
+      expectError(res, 422, 'validation_error');
+    }
+    // writing needs a signed-in user
+    expectError(
+      await t.request({
+        method: 'POST',
+        url: `/posts/${post.id}/comments`,
+        payload: { content: 'x' },
+      }),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await t.request({ method: 'DELETE', url: `/comments/${elsewhere.id}` }),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await t.request({ method: 'DELETE', url: '/comments/not-an-id', token: author.token }),
+      404,
+      'not_found',
+    );
   });
 
   it('refuses a reply to a deleted comment and comments on a deleted post', async () => {

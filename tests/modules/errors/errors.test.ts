@@ -137,6 +137,19 @@ describe('error tracking', () => {
       'not_found',
     );
     expectError(
+      await t.request({ method: 'PATCH', url: '/errors/not-an-id/resolve', token: admin.token }),
+      404,
+      'not_found',
+    );
+    for (const query of ['limit=0', 'limit=101', 'cursor=garbage', 'level=panic']) {
+      expectError(
+        await t.request({ method: 'GET', url: `/errors?${query}`, token: admin.token }),
+        422,
+        'validation_error',
+      );
+    }
+    expectError(await t.request({ method: 'GET', url: '/errors' }), 401, 'unauthorized');
+    expectError(
       await t.request({ method: 'GET', url: '/errors?since=yesterday', token: admin.token }),
       422,
       'validation_error',
