@@ -42,6 +42,14 @@ export const extensions: Record<ImageFormat, string> = {
   gif: 'gif',
 };
 
+/** The content type of a stored file, by the extension it was given (`extensions`). */
+export const contentTypeByExtension: Readonly<Record<string, string>> = Object.fromEntries(
+  (Object.keys(extensions) as ImageFormat[]).map((format) => [
+    extensions[format],
+    contentTypes[format],
+  ]),
+);
+
 const formatNames: Record<ImageFormat, string> = {
   jpeg: 'JPEG',
   png: 'PNG',

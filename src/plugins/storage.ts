@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { notFound } from '../lib/errors.js';
+import { contentTypeByExtension } from '../lib/images.js';
 import { BUCKETS, createStorage, LocalStorage, type Storage } from '../storage/index.js';
 import { LOCAL_FILES_PREFIX } from '../storage/local.js';
+import { OBJECT_NAME, OBJECT_OWNER } from '../storage/storage.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,17 +15,10 @@ declare module 'fastify' {
   }
 }
 
-const contentTypes: Record<string, string> = {
-  webp: 'image/webp',
-  jpg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-};
-
 const FileParams = Type.Object({
   bucket: Type.Union(BUCKETS.map((b) => Type.Literal(b))),
-  owner: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
-  name: Type.String({ pattern: '^[0-9a-f-]{36}\\.(webp|jpg|png|gif)$' }),
+  owner: Type.String({ pattern: `^${OBJECT_OWNER}$` }),
+  name: Type.String({ pattern: `^${OBJECT_NAME}$` }),
 });
 
 /**
@@ -66,7 +61,7 @@ export const storagePlugin = fp(async (app: FastifyInstance) => {
       const { size } = await file.stat();
       const extension = name.slice(name.lastIndexOf('.') + 1);
       return reply
-        .header('content-type', contentTypes[extension] ?? 'application/octet-stream')
+        .header('content-type', contentTypeByExtension[extension] ?? 'application/octet-stream')
         .header('content-length', size)
         .header('cache-control', 'public, max-age=31536000, immutable')
         .header('x-content-type-options', 'nosniff')

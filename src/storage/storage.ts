@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { type AppError, unavailable } from '../lib/errors.js';
+import { extensions } from '../lib/images.js';
 
 /**
  * Where uploaded files live. Two drivers behind one interface: `local` (a folder served by
@@ -41,8 +42,11 @@ export function newObjectPath(ownerId: string, extension: string): string {
   return `${ownerId}/${randomUUID()}.${extension}`;
 }
 
+/** The two parts of a generated path (owner folder, file name), as regular expression text. */
+export const OBJECT_OWNER = '[0-9a-f-]{36}';
+export const OBJECT_NAME = `[0-9a-f-]{36}\\.(?:${Object.values(extensions).join('|')})`;
 /** The shape every generated path has; anything else is refused before touching a disk. */
-export const OBJECT_PATH = /^[0-9a-f-]{36}\/[0-9a-f-]{36}\.(?:webp|jpg|png|gif)$/;
+export const OBJECT_PATH = new RegExp(`^${OBJECT_OWNER}/${OBJECT_NAME}$`);
 
 /**
  * A storage failure as the client should see it: an outage is a 503 (try again later); a
