@@ -7,7 +7,7 @@ import type { Query } from './sql-load.js';
  * What is measured. Each scenario is one GET with a viewer's token; its SQL is replayed through
  * a plain pg pool as well, to compare the API with the database alone. `raw: 'capture'` takes
  * the SQL the request really ran (see capture.ts); a function may build it instead, e.g.
- *   raw: ({ db, viewerId }) => [listFeed(db, { viewerId, limit: 20 }).compile()]
+ *   raw: ({ db, viewerId }) => [postRowsQuery(db, { viewerId, limit: 20 }).compile()]
  * once a repository exposes its query builder.
  */
 export interface RawContext {

@@ -1,15 +1,11 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import { type Cursor, decodeCursor } from '../../lib/cursor.js';
+import type { Cursor } from '../../lib/cursor.js';
 import { visibleToSql } from '../content-filters/visibility.js';
 import { postColumns } from '../posts/posts.builder.js';
-import { postRowsQuery } from '../posts/posts.repository.js';
 import { userSummaryOf } from '../users/users.summary.js';
 
-export type FeedType = 'all' | 'following';
-
 export interface FeedParams {
-  type: FeedType;
   viewerId: string | null;
   limit: number;
   cursor?: Cursor | undefined;
@@ -24,31 +20,6 @@ interface FeedEntry {
   /** The post's id, or the repost's: the tie-breaker of the order, and the cursor's id. */
   entry_id: string;
   reposter_id: string | null;
-}
-
-/**
- * The exact statement a feed page runs (limit+1 rows), unexecuted: `.execute()` it, or
- * `.compile()` it for `{ sql, parameters }` (the benchmark replays it through plain pg).
- * `all` is GET /posts' statement; `following` needs a viewer. `cursor` may be a page's
- * `next_cursor` as the API gives it (a malformed one throws the API's 422 error).
- */
-export function feedQuery(
-  db: Db,
-  params: Omit<FeedParams, 'cursor'> & { cursor?: Cursor | string },
-) {
-  const cursor = typeof params.cursor === 'string' ? decodeCursor(params.cursor) : params.cursor;
-  const decoded = { ...params, cursor };
-  return params.type === 'all' ? allFeedQuery(db, decoded) : followingFeedQuery(db, decoded);
-}
-
-/** Every live post, newest first, muted and blocked users left out: GET /posts' statement. */
-export function allFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
-  return postRowsQuery(db, {
-    viewerId: params.viewerId,
-    limit: params.limit,
-    cursor: params.cursor,
-    offset: params.offset,
-  });
 }
 
 /**
@@ -74,7 +45,7 @@ export function allFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
  * follows key, not feed_sources: the planner misjudges the size of that CTE (6 for 201) and
  * then rescanned it for every earlier repost (100 ms). docs/decisions.md "Feed" has the numbers.
  */
-export function followingFeedQuery(db: Db, params: Omit<FeedParams, 'type'>) {
+export function followingFeedQuery(db: Db, params: FeedParams) {
   const viewerId = params.viewerId;
   if (!viewerId) throw new Error('the following feed needs a viewer');
   // n and the page size are literals, not parameters: the generic plan of the prepared

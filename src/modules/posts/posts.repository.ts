@@ -137,7 +137,7 @@ export async function selectPostRows(db: Db, params: PostListParams) {
 }
 
 /**
- * The statement of selectPostRows, unexecuted (the feed and the benchmark compile it). With an
+ * The statement of selectPostRows, unexecuted. With an
  * offset, the skipped rows are chosen in a subquery of ids and only the page is built: the
  * Post columns of the outer select are computed for every row the LIMIT node reads, skipped
  * ones too (`offset=10000` took 2 s on the benchmark's data, against ~10 ms this way).
