@@ -15,10 +15,10 @@ export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif';
 
 export const MAX_IMAGE_PIXELS = 40_000_000;
 /** WebP cannot be larger; no photograph worth posting is either. */
-export const MAX_IMAGE_SIDE = 16_383;
+const MAX_IMAGE_SIDE = 16_383;
 /** Media are scaled down to fit this box: larger ones only cost bandwidth to every reader. */
-export const MEDIA_MAX_SIDE = 4096;
-export const PROFILE_PICTURE_SIZE = 400;
+const MEDIA_MAX_SIDE = 4096;
+const PROFILE_PICTURE_SIZE = 400;
 export const PROFILE_PICTURE_MIN_SIDE = 64;
 
 const formats: Record<string, ImageFormat> = {
@@ -28,7 +28,7 @@ const formats: Record<string, ImageFormat> = {
   'image/gif': 'gif',
 };
 
-export const contentTypes: Record<ImageFormat, string> = {
+const contentTypes: Record<ImageFormat, string> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   webp: 'image/webp',

@@ -72,7 +72,7 @@ export function lookupCountry(ip: string): string | null {
 }
 
 /** Country headers set by the platform in front of us (Vercel, Cloudflare), in that order. */
-export const COUNTRY_HEADERS = ['x-vercel-ip-country', 'cf-ipcountry'] as const;
+const COUNTRY_HEADERS = ['x-vercel-ip-country', 'cf-ipcountry'] as const;
 
 type Headers = Record<string, string | string[] | undefined>;
 

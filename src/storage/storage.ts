@@ -52,13 +52,13 @@ export const OBJECT_PATH = new RegExp(`^${OBJECT_OWNER}/${OBJECT_NAME}$`);
  * A storage failure as the client should see it: an outage is a 503 (try again later); a
  * refusal is our own misconfiguration, left to become a logged 500.
  */
-export function storageUnavailable(error: unknown): AppError | undefined {
+function storageUnavailable(error: unknown): AppError | undefined {
   return error instanceof StorageError && error.transient
     ? unavailable('the file storage is unavailable; try again later')
     : undefined;
 }
 
-export interface StoredFile {
+interface StoredFile {
   path: string;
   data: Buffer;
   contentType: string;

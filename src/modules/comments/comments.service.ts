@@ -14,7 +14,7 @@ import {
 } from './comments.repository.js';
 import { COMMENT_CONTENT_MAX, type Comment, type NewComment } from './comments.schemas.js';
 
-export function toComment(row: CommentRow): Comment {
+function toComment(row: CommentRow): Comment {
   return {
     id: row.id,
     post_id: row.post_id,

@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { MediaTable } from '../../db/types.js';
 
-export const mediaColumns = [
+const mediaColumns = [
   'media.id',
   'media.url',
   'media.content_type',

@@ -16,7 +16,7 @@ import { userSummaryColumns } from '../users/users.summary.js';
  */
 
 /** `%`, `_` and `\` are wildcards or the escape in LIKE: user input matches them literally. */
-export function escapeLike(value: string): string {
+function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, '\\$&');
 }
 

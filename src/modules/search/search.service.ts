@@ -9,13 +9,13 @@ import {
   searchUsersBySimilarity,
 } from './search.repository.js';
 
-export type SearchType = 'all' | 'users' | 'tickers';
+type SearchType = 'all' | 'users' | 'tickers';
 
 /**
  * Terms shorter than this match by exact and prefix only: one or two characters have too few
  * trigrams for similarity to mean anything, and would match a large share of all users.
  */
-export const SIMILAR_MIN_LENGTH = 3;
+const SIMILAR_MIN_LENGTH = 3;
 export const SEARCH_LIMIT_DEFAULT = 10;
 export const SEARCH_LIMIT_MAX = 50;
 
@@ -27,7 +27,7 @@ export interface SearchQuery {
 }
 
 /** `$AAPL` and `#AAPL` search tickers only, `@alice` users only (narrowing `type`, never widening). */
-export function parseQuery(raw: string, type: SearchType) {
+function parseQuery(raw: string, type: SearchType) {
   const q = cleanText(raw, 'q', { min: 1, max: 100 });
   const marker = q[0];
   let users = type !== 'tickers';

@@ -56,7 +56,7 @@ const RESERVED = new Set([
   'www',
 ]);
 
-export function isReservedUsername(username: string): boolean {
+function isReservedUsername(username: string): boolean {
   const lower = username.toLowerCase();
   return RESERVED.has(lower) || lower.startsWith('pageshare');
 }

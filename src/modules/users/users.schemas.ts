@@ -16,7 +16,7 @@ export const UserSummary = Type.Object(
 export type UserSummary = Static<typeof UserSummary>;
 
 /** How the viewer stands with a user; null when anonymous or looking at oneself. */
-export const ViewerRelation = Type.Object({
+const ViewerRelation = Type.Object({
   following: Type.Boolean({ description: 'the viewer follows this user' }),
   followed_by: Type.Boolean({ description: 'this user follows the viewer' }),
   muted: Type.Boolean({ description: 'the viewer muted this user' }),
@@ -58,7 +58,7 @@ export type Me = Static<typeof Me>;
 
 export const MAX_INTERESTS = 20;
 
-export const Username = Type.String({
+const Username = Type.String({
   minLength: 3,
   maxLength: 30,
   pattern: '^[A-Za-z0-9_]+$',
