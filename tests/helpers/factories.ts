@@ -46,6 +46,19 @@ export async function createAccount(t: TestApp): Promise<{ id: string; token: st
   return { id, token: await t.token(id) };
 }
 
+/** A page of a list route (API.md: `{ items, next_cursor }`). */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** GET `url` (with a bearer token when given), expecting 200; answers the JSON body. */
+export async function getOk<T>(t: TestApp, url: string, token?: string): Promise<T> {
+  const res = await t.request({ method: 'GET', url, token });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as T;
+}
+
 /** Asserts the error shape of API.md and returns its body. */
 export function expectError(res: LightMyRequestResponse, status: number, code: string) {
   const body = res.json() as {

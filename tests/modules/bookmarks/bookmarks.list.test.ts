@@ -8,26 +8,22 @@ import {
   createPost,
   createUser,
   expectError,
+  getOk,
   insertPost,
+  type Page,
   type TestUser,
   walkPages,
 } from '../../helpers/factories.js';
 
-interface PageBody {
-  items: Post[];
-  next_cursor: string | null;
-}
+type PageBody = Page<Post>;
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 
 describe('GET /bookmarks', () => {
   const t = useTestApp();
 
-  const list = async (user: TestUser, query = ''): Promise<PageBody> => {
-    const res = await t.request({ method: 'GET', url: `/bookmarks${query}`, token: user.token });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  const list = (user: TestUser, query = ''): Promise<PageBody> =>
+    getOk(t, `/bookmarks${query}`, user.token);
   const ids = async (user: TestUser, query = '?limit=100') =>
     (await list(user, query)).items.map((p) => p.id);
   const bookmarkAt = (user: TestUser, postId: string, createdAt: Date) =>

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../helpers/app.js';
-import { createUser, expectError, type TestUser } from '../../helpers/factories.js';
+import { createUser, expectError, getOk, type TestUser } from '../../helpers/factories.js';
 
 describe('mutes and blocks', () => {
   const t = useTestApp();
 
   const act = (who: TestUser, kind: 'mute' | 'block' | 'follow', id: string, on = true) =>
     t.request({ method: on ? 'POST' : 'DELETE', url: `/users/${id}/${kind}`, token: who.token });
-  const filters = async (who: TestUser) => {
-    const res = await t.request({ method: 'GET', url: '/content-filters', token: who.token });
-    expect(res.statusCode).toBe(200);
-    return res.json() as { muted: { id: string }[]; blocked: { id: string }[] };
-  };
+  const filters = (who: TestUser) =>
+    getOk<{ muted: { id: string }[]; blocked: { id: string }[] }>(t, '/content-filters', who.token);
 
   it('mutes and unmutes idempotently', async () => {
     const [a, b] = [await createUser(t), await createUser(t)];

@@ -7,25 +7,20 @@ import {
   createPost,
   createUser,
   expectError,
+  getOk,
   insertPost,
   insertRepost,
+  type Page,
   type TestUser,
   walkPages,
 } from '../../helpers/factories.js';
 
-interface PageBody {
-  items: Post[];
-  next_cursor: string | null;
-}
+type PageBody = Page<Post>;
 
 describe('GET /feed (type=all)', () => {
   const t = useTestApp();
 
-  const get = async (url: string, user?: TestUser): Promise<PageBody> => {
-    const res = await t.request({ method: 'GET', url, token: user?.token });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  const get = (url: string, user?: TestUser): Promise<PageBody> => getOk(t, url, user?.token);
 
   /** Every live post id, newest first, as the database orders them, minus some authors. */
   async function liveIds(without: string[] = []): Promise<string[]> {

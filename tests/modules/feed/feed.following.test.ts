@@ -9,16 +9,15 @@ import {
   createUser,
   expectError,
   follow,
+  getOk,
   insertPost,
   insertRepost,
+  type Page,
   type TestUser,
   walkPages,
 } from '../../helpers/factories.js';
 
-interface PageBody {
-  items: Post[];
-  next_cursor: string | null;
-}
+type PageBody = Page<Post>;
 
 /** A post or repost n seconds after a base an hour ago: older than anything written "now". */
 const base = Date.now() - 3_600_000;
@@ -27,15 +26,8 @@ const at = (n: number) => new Date(base + n * 1000);
 describe('GET /feed?type=following', () => {
   const t = useTestApp();
 
-  const feed = async (user: TestUser | { token: string }, query = ''): Promise<PageBody> => {
-    const res = await t.request({
-      method: 'GET',
-      url: `/feed?type=following${query}`,
-      token: user.token,
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  const feed = (user: TestUser | { token: string }, query = ''): Promise<PageBody> =>
+    getOk(t, `/feed?type=following${query}`, user.token);
   /** Each item as "post id" or "post id<reposter id", to compare whole feeds at once. */
   const entries = (page: { items: Post[] }) =>
     page.items.map((p) => (p.reposted_by ? `${p.id}<${p.reposted_by.id}` : p.id));

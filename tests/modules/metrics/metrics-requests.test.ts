@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../../../src/modules/metrics/csv.js';
 import { useTestApp } from '../../helpers/app.js';
-import { createAccount, createUser, expectError } from '../../helpers/factories.js';
+import { createAccount, createUser, expectError, getOk } from '../../helpers/factories.js';
 import { addSession, addUser, adminToken, at, day } from './metrics-helpers.js';
 
 const ROUTES = [
@@ -90,11 +90,8 @@ describe('metrics ranges', () => {
 
   it('accepts 366 days, a single day, and only `from` or only `to`', async () => {
     const admin = await adminToken(t);
-    const get = async (query: string) => {
-      const res = await t.request({ method: 'GET', url: `/metrics/users?${query}`, token: admin });
-      expect(res.statusCode, res.body).toBe(200);
-      return res.json().range;
-    };
+    const get = async (query: string) =>
+      (await getOk<{ range: unknown }>(t, `/metrics/users?${query}`, admin)).range;
     expect(await get(`from=${day(-365)}&to=${day(0)}`)).toEqual({
       from: day(-365),
       to: day(0),

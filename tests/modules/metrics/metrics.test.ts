@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { liveDays, liveToday } from '../../../src/modules/metrics/metrics.repository.js';
 import { useTestApp } from '../../helpers/app.js';
-import { insertPost } from '../../helpers/factories.js';
+import { getOk, insertPost } from '../../helpers/factories.js';
 import {
   addComment,
   addPollVote,
@@ -106,11 +106,8 @@ describe('investor metrics on a hand-made data set', () => {
     await addPollVote(t, p4.id, c, at(day(-1), '08:05'));
   });
 
-  const get = async (url: string) => {
-    const res = await t.request({ method: 'GET', url, token: admin });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read many answer shapes
+  const get = (url: string) => getOk<any>(t, url, admin);
   const range = `from=${day(-9)}&to=${day(0)}`;
   const exportRows = async () => (await get(`/metrics/export?format=json&${range}`)) as Row[];
 

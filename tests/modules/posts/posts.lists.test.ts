@@ -3,21 +3,21 @@ import { encodeCursor } from '../../../src/lib/cursor.js';
 import type { Post } from '../../../src/modules/posts/posts.schemas.js';
 import { useTestApp } from '../../helpers/app.js';
 import { addFilter } from '../../helpers/content.js';
-import { createPost, createUser, expectError, type TestUser } from '../../helpers/factories.js';
+import {
+  createPost,
+  createUser,
+  expectError,
+  getOk,
+  type Page,
+  type TestUser,
+} from '../../helpers/factories.js';
 
-interface PageBody {
-  items: Post[];
-  next_cursor: string | null;
-}
+type PageBody = Page<Post>;
 
 describe('post lists', () => {
   const t = useTestApp();
 
-  const get = async (url: string, user?: TestUser): Promise<PageBody> => {
-    const res = await t.request({ method: 'GET', url, token: user?.token });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  const get = (url: string, user?: TestUser): Promise<PageBody> => getOk(t, url, user?.token);
 
   /** Every live post id, newest first, as the database orders them. */
   async function allIds(): Promise<string[]> {

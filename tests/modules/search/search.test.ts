@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../helpers/app.js';
-import { createUser, expectError, type TestUser } from '../../helpers/factories.js';
+import { createUser, expectError, getOk, type TestUser } from '../../helpers/factories.js';
 
 interface Results {
   users: { id: string; username: string }[];
@@ -45,11 +45,7 @@ describe('search', () => {
       .execute();
   });
 
-  const search = async (query: string, token?: string) => {
-    const res = await t.request({ method: 'GET', url: `/search?${query}`, token });
-    expect(res.statusCode).toBe(200);
-    return res.json() as Results;
-  };
+  const search = (query: string, token?: string) => getOk<Results>(t, `/search?${query}`, token);
   const q = (value: string) => `q=${encodeURIComponent(value)}`;
   const names = (r: Results) => r.users.map((x) => x.username);
 

@@ -7,26 +7,22 @@ import {
   createPost,
   createUser,
   expectError,
+  getOk,
   insertPost,
+  type Page,
   type TestUser,
   walkPages,
 } from '../../helpers/factories.js';
 
-interface PageBody {
-  items: Post[];
-  next_cursor: string | null;
-}
+type PageBody = Page<Post>;
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
 
 describe('GET /tickers/{symbol}/posts', () => {
   const t = useTestApp();
 
-  const stream = async (path: string, user?: TestUser): Promise<PageBody> => {
-    const res = await t.request({ method: 'GET', url: `/tickers/${path}`, token: user?.token });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  const stream = (path: string, user?: TestUser): Promise<PageBody> =>
+    getOk(t, `/tickers/${path}`, user?.token);
 
   it("lists the ticker's live posts, newest first, in any spelling of the symbol", async () => {
     const author = await createUser(t);

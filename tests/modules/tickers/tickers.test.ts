@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../helpers/app.js';
-import { createUser, expectError, insertPost } from '../../helpers/factories.js';
+import { createUser, expectError, getOk, insertPost } from '../../helpers/factories.js';
 
 const HOUR = 3600_000;
 
@@ -87,11 +87,8 @@ describe('trending tickers', () => {
       (await t.request({ method: 'POST', url: '/metrics/refresh', token: admin.token })).statusCode,
     ).toBe(200);
 
-    const get = async (query: string) => {
-      const res = await t.request({ method: 'GET', url: `/tickers/trending?${query}` });
-      expect(res.statusCode).toBe(200);
-      return res.json() as { items: unknown[]; refreshed_at: string };
-    };
+    const get = (query: string) =>
+      getOk<{ items: unknown[]; refreshed_at: string }>(t, `/tickers/trending?${query}`);
     const day = await get('');
     expect(day.items).toEqual([
       { symbol: 'HOT', mentions: 3, rank: 1 },
