@@ -11,46 +11,48 @@ const blockDescription =
   'Idempotent. Ends any follow between you, both ways; neither of you sees the other in ' +
   'feeds, lists or search, and they cannot follow you or act on your posts. 422 for yourself.';
 
-export default async function contentFiltersRoutes(app: App) {
-  for (const on of [true, false]) {
-    const method = on ? 'post' : 'delete';
-    app[method](
-      '/users/:user_id/mute',
-      {
-        config: { auth: 'user' },
-        schema: {
-          operationId: on ? 'muteUser' : 'unmuteUser',
-          summary: on ? 'Mute a user' : 'Unmute a user',
-          description: muteDescription,
-          tags: ['social'],
-          params: UserIdParams,
-          response: { 200: MuteState },
-        },
-      },
-      async (request) => {
-        await setFilter(app.db, currentUserId(request), request.params.user_id, 'mute', on);
-        return { muted: on };
-      },
-    );
+/** Mute and block: the same two routes each, differing in these. */
+const filters = [
+  {
+    type: 'mute',
+    state: 'muted',
+    schema: MuteState,
+    verbs: ['Mute', 'Unmute'],
+    operationIds: ['muteUser', 'unmuteUser'],
+    description: muteDescription,
+  },
+  {
+    type: 'block',
+    state: 'blocked',
+    schema: BlockState,
+    verbs: ['Block', 'Unblock'],
+    operationIds: ['blockUser', 'unblockUser'],
+    description: blockDescription,
+  },
+] as const;
 
-    app[method](
-      '/users/:user_id/block',
-      {
-        config: { auth: 'user' },
-        schema: {
-          operationId: on ? 'blockUser' : 'unblockUser',
-          summary: on ? 'Block a user' : 'Unblock a user',
-          description: blockDescription,
-          tags: ['social'],
-          params: UserIdParams,
-          response: { 200: BlockState },
+export default async function contentFiltersRoutes(app: App) {
+  for (const filter of filters) {
+    for (const on of [true, false]) {
+      app[on ? 'post' : 'delete'](
+        `/users/:user_id/${filter.type}`,
+        {
+          config: { auth: 'user' },
+          schema: {
+            operationId: filter.operationIds[on ? 0 : 1],
+            summary: `${filter.verbs[on ? 0 : 1]} a user`,
+            description: filter.description,
+            tags: ['social'],
+            params: UserIdParams,
+            response: { 200: filter.schema },
+          },
         },
-      },
-      async (request) => {
-        await setFilter(app.db, currentUserId(request), request.params.user_id, 'block', on);
-        return { blocked: on };
-      },
-    );
+        async (request) => {
+          await setFilter(app.db, currentUserId(request), request.params.user_id, filter.type, on);
+          return { [filter.state]: on } as Record<typeof filter.state, boolean>;
+        },
+      );
+    }
   }
 
   app.get(
