@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import type { ErrorLogsTable } from '../../db/types.js';
+import type { ErrorLog, ErrorLogsTable } from '../../db/types.js';
 import type { Cursor } from '../../lib/cursor.js';
 
 export async function insertErrorLog(db: Db, entry: Insertable<ErrorLogsTable>): Promise<string> {
@@ -39,13 +39,24 @@ export async function listErrorLogs(
     .execute();
 }
 
-/** Marks an error resolved (once: resolving again keeps the first time and person). */
-export async function resolveErrorLog(db: Db, id: string, adminId: string) {
-  await db
-    .updateTable('error_logs')
-    .set({ resolved: true, resolved_at: new Date(), resolved_by: adminId })
-    .where('id', '=', id)
-    .where('resolved', '=', false)
-    .execute();
-  return db.selectFrom('error_logs').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * Marks an error resolved (once: resolving again keeps the first time and person) and answers
+ * the row as it is now, in one statement; undefined for an unknown id.
+ */
+export async function resolveErrorLog(
+  db: Db,
+  id: string,
+  adminId: string,
+): Promise<ErrorLog | undefined> {
+  const { rows } = await sql<ErrorLog>`
+    with resolved as (
+      update error_logs set resolved = true, resolved_at = now(), resolved_by = ${adminId}
+      where id = ${id} and not resolved
+      returning *
+    )
+    select * from resolved
+    union all
+    select * from error_logs where id = ${id} and not exists (select 1 from resolved)
+  `.execute(db);
+  return rows[0];
 }
