@@ -16,6 +16,8 @@ describe('reports and the moderation queue', () => {
   }
   const report = (token: string, payload: unknown) =>
     t.request({ method: 'POST', url: '/reports', token, payload: payload as object });
+  const decide = (token: string, id: string, payload: object) =>
+    t.request({ method: 'PATCH', url: `/reports/${id}`, token, payload });
 
   it('files a report once while it is open, and again after it is closed', async () => {
     const [author, reporter, admin] = [
@@ -56,11 +58,9 @@ describe('reports and the moderation queue', () => {
       status: 'open',
     });
 
-    const decided = await t.request({
-      method: 'PATCH',
-      url: `/reports/${first.json().id}`,
-      token: admin.token,
-      payload: { status: 'resolved', resolution_note: 'post removed' },
+    const decided = await decide(admin.token, first.json().id, {
+      status: 'resolved',
+      resolution_note: 'post removed',
     });
     expect(decided.statusCode).toBe(200);
     expect(decided.json()).toMatchObject({
@@ -222,44 +222,12 @@ describe('reports and the moderation queue', () => {
       403,
       'forbidden',
     );
-    expectError(
-      await t.request({
-        method: 'PATCH',
-        url: `/reports/${randomUUID()}`,
-        token: user.token,
-        payload: { status: 'dismissed' },
-      }),
-      403,
-      'forbidden',
-    );
+    expectError(await decide(user.token, randomUUID(), { status: 'dismissed' }), 403, 'forbidden');
     const admin = await createUser(t, { admin: true });
+    expectError(await decide(admin.token, randomUUID(), { status: 'dismissed' }), 404, 'not_found');
+    expectError(await decide(admin.token, 'not-a-uuid', { status: 'dismissed' }), 404, 'not_found');
     expectError(
-      await t.request({
-        method: 'PATCH',
-        url: `/reports/${randomUUID()}`,
-        token: admin.token,
-        payload: { status: 'dismissed' },
-      }),
-      404,
-      'not_found',
-    );
-    expectError(
-      await t.request({
-        method: 'PATCH',
-        url: '/reports/not-a-uuid',
-        token: admin.token,
-        payload: { status: 'dismissed' },
-      }),
-      404,
-      'not_found',
-    );
-    expectError(
-      await t.request({
-        method: 'PATCH',
-        url: `/reports/${randomUUID()}`,
-        token: admin.token,
-        payload: { status: 'open' },
-      }),
+      await decide(admin.token, randomUUID(), { status: 'open' }),
       422,
       'validation_error',
     );
