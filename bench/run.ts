@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../src/db/index.js';
 import { migrationStatus } from '../src/db/migrator.js';
-import { mintToken } from '../src/modules/auth/auth.tokens.js';
+import { mintToken } from '../src/lib/tokens.js';
 import {
   CACHE_DIR,
   DEFAULT_BENCH_URL,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadEnvFile } from '../src/config.js';
-import { issuerOf, mintToken } from '../src/modules/auth/auth.tokens.js';
+import { issuerOf, mintToken } from '../src/lib/tokens.js';
 
 /**
  * npm run token -- [--user <uuid>] [--admin] [--hours <n>]

@@ -1,15 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify from 'fastify';
+import type { App } from './app-type.js';
 import type { Config } from './config.js';
-import type { Database, Db } from './db/index.js';
+import { findAccount } from './core/users.js';
+import type { Database } from './db/index.js';
 import { buildRequestValidator } from './lib/request-validator.js';
+import { recordBackendError } from './modules/errors/errors.repository.js';
 import { modules } from './modules/index.js';
+import { recordActivity } from './modules/metrics/activity.repository.js';
 import { activityPlugin } from './plugins/activity.js';
 import { authPlugin } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
@@ -19,22 +17,7 @@ import { requestContextPlugin, requestIdOf } from './plugins/request-context.js'
 import { securityPlugin } from './plugins/security.js';
 import { storagePlugin } from './plugins/storage.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    config: Config;
-    database: Database;
-    db: Db;
-  }
-}
-
-/** The Fastify instance with TypeBox types, as every routes file receives it. */
-export type App = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type { App } from './app-type.js';
 
 export interface BuildOptions {
   config: Config;
@@ -44,6 +27,10 @@ export interface BuildOptions {
 /** JSON bodies are small (the largest is a client error report with 16 KB of context). */
 const BODY_LIMIT = 64 * 1024;
 
+/**
+ * Assembles the service (docs/architecture.md): the cross-cutting plugins, each handed what it
+ * needs from the features (plugins import no feature), then every feature module's routes.
+ */
 export async function buildApp({ config, database }: BuildOptions): Promise<App> {
   const app = Fastify({
     logger: {
@@ -68,16 +55,23 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const db = database.db;
   app.decorate('config', config);
   app.decorate('database', database);
-  app.decorate('db', database.db);
+  app.decorate('db', db);
 
   await app.register(requestContextPlugin);
-  await app.register(errorsPlugin);
+  await app.register(errorsPlugin, { recordError: (error) => recordBackendError(db, error) });
   await app.register(securityPlugin);
-  await app.register(authPlugin);
+  await app.register(authPlugin, {
+    loadAccount: (userId) => findAccount(db, userId),
+    // routes of other packages' plugins, which cannot declare a level themselves
+    otherRoutes: { 'OPTIONS *': 'public', 'GET /docs*': 'public', 'HEAD /docs*': 'public' },
+  });
   await app.register(rateLimitPlugin);
-  await app.register(activityPlugin);
+  await app.register(activityPlugin, {
+    recordActivity: (userId, requests, at) => recordActivity(db, userId, requests, at),
+  });
   await app.register(docsPlugin);
   await app.register(storagePlugin);
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type pg from 'pg';
-import { encodeCursor } from '../../src/lib/cursor.js';
+import { encodeCursor } from '../../src/core/keyset.js';
 import { ROOT_DIR } from '../lib/common.js';
 
 export interface Machine {

@@ -1,6 +1,6 @@
 /**
- * The catalogue of error codes (API.md "Errors") and the status each maps to. Services throw
- * AppError; only the error plugin turns it into HTTP.
+ * The catalogue of error codes (docs/rules.md "Errors") and the status each maps to. Services
+ * throw AppError; only the error plugin turns it into HTTP.
  */
 export const errorStatus = {
   bad_request: 400,
@@ -59,6 +59,19 @@ export const unsupportedMediaType = (message: string) =>
   new AppError('unsupported_media_type', message);
 export const unavailable = (message = 'the database is unreachable') =>
   new AppError('unavailable', message);
+
+/**
+ * The JSON of every error answer (docs/rules.md "Errors"), built here only: by the error
+ * handler, and by the socket-level answer to a request the HTTP parser refused.
+ */
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  details?: ErrorDetail[],
+): { error: { code: ErrorCode; message: string; request_id: string; details?: ErrorDetail[] } } {
+  return { error: { code, message, request_id: requestId, ...(details ? { details } : {}) } };
+}
 
 /** A 422 naming the field at fault, as every validation error does. */
 export function invalid(field: string, message: string): AppError {

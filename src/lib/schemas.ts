@@ -2,7 +2,15 @@ import { type Static, type TSchema, Type } from 'typebox';
 
 /** Shared TypeBox pieces: they validate requests and become the OpenAPI document. */
 
-export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
+/** The one UUID pattern of the service: 8-4-4-4-12 hexadecimal digits, any case. */
+const UUID_SOURCE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID_PATTERN = new RegExp(UUID_SOURCE);
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+export const Uuid = Type.String({ format: 'uuid', pattern: UUID_SOURCE, description: 'a UUID' });
 export const Timestamp = Type.String({
   format: 'date-time',
   description: 'ISO-8601 UTC, e.g. 2026-11-25T17:00:00.000Z',
@@ -25,7 +33,7 @@ export const Text = (options: { maxLength: number; description?: string }) =>
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'a code of the catalogue in API.md, e.g. not_found' }),
+      code: Type.String({ description: 'a code of the error catalogue, e.g. not_found' }),
       message: Type.String(),
       request_id: Type.String(),
       details: Type.Optional(

@@ -1,12 +1,10 @@
-import type { App } from '../app.js';
+import type { App } from '../app-type.js';
 import adminRoutes from './admin/admin.routes.js';
 import authRoutes from './auth/auth.routes.js';
 import bookmarksRoutes from './bookmarks/bookmarks.routes.js';
 import commentsRoutes from './comments/comments.routes.js';
-import contentFiltersRoutes from './content-filters/content-filters.routes.js';
 import errorsRoutes from './errors/errors.routes.js';
 import feedRoutes from './feed/feed.routes.js';
-import followsRoutes from './follows/follows.routes.js';
 import healthRoutes from './health/health.routes.js';
 import mediaRoutes from './media/media.routes.js';
 import metricsRoutes from './metrics/metrics.routes.js';
@@ -16,8 +14,9 @@ import pollsRoutes from './polls/polls.routes.js';
 import postsRoutes from './posts/posts.routes.js';
 import reactionsRoutes from './reactions/reactions.routes.js';
 import reportsRoutes from './reports/reports.routes.js';
-import repostsRoutes from './reposts/reposts.routes.js';
 import searchRoutes from './search/search.routes.js';
+import filtersRoutes from './social/filters.routes.js';
+import followsRoutes from './social/follows.routes.js';
 import tickersRoutes from './tickers/tickers.routes.js';
 import usersRoutes from './users/users.routes.js';
 
@@ -28,10 +27,9 @@ export const modules: Array<(app: App) => Promise<void>> = [
   postsRoutes,
   commentsRoutes,
   reactionsRoutes,
-  repostsRoutes,
   pollsRoutes,
   followsRoutes,
-  contentFiltersRoutes,
+  filtersRoutes,
   bookmarksRoutes,
   notificationsRoutes,
   feedRoutes,

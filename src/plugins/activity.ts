@@ -1,14 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { recordActivity } from '../modules/metrics/activity.repository.js';
 
 /**
- * Activity for the metrics (METRICS.md): a signed-in user's requests are written at most once
+ * Activity for the metrics (docs/metrics.md "Activity"): a signed-in user's requests are written at most once
  * a minute per user, after the response, so reads don't turn into writes. The first request of
  * a minute is written at once; the others are counted in memory and written, with the time of
  * the last of them, before the user's next write, every minute by a timer, and when the server
  * closes. So they count in the session they belong to, even when the next request comes after
  * a gap that starts a new one. One user's writes go one after the other.
+ *
+ * The write itself is `recordActivity` (sessions of modules/metrics), handed over where the app
+ * is assembled.
  */
 const WRITE_EVERY_MS = 60_000;
 const MAX_TRACKED = 100_000;
@@ -33,13 +35,18 @@ interface Entry {
   chain: Promise<void>;
 }
 
-export const activityPlugin = fp(async (app: FastifyInstance) => {
+export interface ActivityOptions {
+  /** Records `requests` requests of a user, the last of them at `at`. */
+  recordActivity: (userId: string, requests: number, at: Date) => Promise<void>;
+}
+
+export const activityPlugin = fp(async (app: FastifyInstance, options: ActivityOptions) => {
   const entries = new Map<string, Entry>();
   const inFlight = new Set<Promise<void>>();
 
   const write = (userId: string, entry: Entry, requests: number, at: number) => {
     const done = entry.chain
-      .then(() => recordActivity(app.db, userId, requests, new Date(at)))
+      .then(() => options.recordActivity(userId, requests, new Date(at)))
       .catch((error: unknown) => app.log.warn({ err: error }, 'could not record activity'));
     entry.chain = done;
     inFlight.add(done);

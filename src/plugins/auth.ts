@@ -1,36 +1,63 @@
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  RouteOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { AppError, forbidden, unauthorized } from '../lib/errors.js';
-import { findAccount } from '../modules/auth/auth.repository.js';
-import {
-  createTokenVerifier,
-  type TokenVerifier,
-  type VerifiedToken,
-} from '../modules/auth/auth.tokens.js';
+import { AppError, forbidden, notFound, unauthorized } from '../lib/errors.js';
+import { createTokenVerifier, type TokenVerifier, type VerifiedToken } from '../lib/tokens.js';
 
 /**
- * Who is asking. Every request's bearer token is checked in onRequest (an invalid token is a
- * 401 on every route, public ones too). A route states what it needs with `config.auth`:
+ * Who is asking, and who may ask (docs/architecture.md "Auth levels"). Closed by default:
+ * every route declares its level in `config.auth`, and a route that does not stops the start.
  *   public — anyone; a valid token fills the viewer fields
  *   token  — a valid token, profile or not (onboarding)
  *   user   — a valid token of a user who has a profile (else 403 onboarding_required)
  *   admin  — a user listed in ADMIN_USER_IDS, with app_metadata.role = "admin", or users.is_admin
- * The level also puts the bearer scheme on the route in the OpenAPI document.
+ *   cron   — `Authorization: Bearer $CRON_SECRET` (the route does not exist while it is unset)
+ * A route whose level depends on a query parameter declares `authByQuery(...)` (GET /feed:
+ * `type=all` is public, `type=following` needs a token); that check runs after validation,
+ * when the parameter has its default.
+ *
+ * Every request's bearer token is checked first (an invalid token is a 401 on every route,
+ * public ones too). The level also puts the right security scheme on the route in the
+ * OpenAPI document.
  */
-export type AuthLevel = 'public' | 'token' | 'user' | 'admin';
+export type AuthLevel = 'public' | 'token' | 'user' | 'admin' | 'cron';
 
-/**
- * An admin by the token (app_metadata.role = "admin") or by ADMIN_USER_IDS: known without the
- * database. The third way, users.is_admin, needs the profile (loadProfile below).
- */
-export function adminWithoutProfile(auth: VerifiedToken, config: Config): boolean {
-  return auth.adminClaim || config.adminUserIds.has(auth.userId);
+export interface AuthByQuery {
+  query: string;
+  levels: Record<string, Exclude<AuthLevel, 'cron'>>;
 }
+
+/** The level of a route that depends on one query parameter's value. */
+export function authByQuery(query: string, levels: AuthByQuery['levels']): AuthByQuery {
+  return { query, levels };
+}
+
+const LEVELS: readonly AuthLevel[] = ['public', 'token', 'user', 'admin', 'cron'];
 
 export interface CurrentUser {
   id: string;
   isAdmin: boolean;
+}
+
+/** What the auth checks need to know of a caller's profile; undefined before onboarding. */
+export type AccountLoader = (
+  userId: string,
+) => Promise<{ id: string; is_admin: boolean } | undefined>;
+
+export interface AuthOptions {
+  loadAccount: AccountLoader;
+  /**
+   * Levels of the routes that plugins of other packages register, which cannot carry our
+   * `config` (the CORS preflight, the docs' files): by `METHOD url`, or by URL prefix ending
+   * in `*`, e.g. `{ 'OPTIONS *': 'public', 'GET /docs*': 'public' }`.
+   */
+  otherRoutes: Record<string, AuthLevel>;
 }
 
 declare module 'fastify' {
@@ -40,22 +67,30 @@ declare module 'fastify' {
     user: CurrentUser | null;
   }
   interface FastifyContextConfig {
-    auth?: AuthLevel;
-    /**
-     * The route reads the Authorization header itself (a shared secret such as CRON_SECRET,
-     * not a user's token): the token check leaves it alone, and the route is 'public' here.
-     */
-    ownAuthorization?: boolean;
+    auth?: AuthLevel | AuthByQuery;
   }
   interface FastifyInstance {
     verifyToken: TokenVerifier;
   }
 }
 
-/** The caller's id on a user or admin route (where the hook guarantees one). */
-export function currentUserId(request: FastifyRequest): string {
+/**
+ * An admin by the token (app_metadata.role = "admin") or by ADMIN_USER_IDS: known without the
+ * database. The third way, users.is_admin, needs the profile.
+ */
+export function adminWithoutProfile(auth: VerifiedToken, config: Config): boolean {
+  return auth.adminClaim || config.adminUserIds.has(auth.userId);
+}
+
+/** The caller on a user or admin route (where the auth check guarantees one). */
+export function currentUser(request: FastifyRequest): CurrentUser {
   if (!request.user) throw unauthorized();
-  return request.user.id;
+  return request.user;
+}
+
+/** The caller's id on a user or admin route. */
+export function currentUserId(request: FastifyRequest): string {
+  return currentUser(request).id;
 }
 
 /** The viewer's id on a public route, or null when anonymous. */
@@ -63,7 +98,15 @@ export function viewerId(request: FastifyRequest): string | null {
   return request.auth?.userId ?? null;
 }
 
-export const authPlugin = fp(async (app: FastifyInstance) => {
+/** Compares digests, so neither the secret's content nor its length shows in the timing. */
+function secretMatches(sent: string, secret: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(sent), digest(secret));
+}
+
+const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i;
+
+export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) => {
   const verify = createTokenVerifier(app.config);
   app.decorate('verifyToken', verify);
   app.decorateRequest('auth', null);
@@ -71,64 +114,107 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
 
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
-    if (header === undefined || request.routeOptions.config?.ownAuthorization) return;
-    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+    // a cron route's Authorization carries the shared secret, not a user's token
+    if (header === undefined || request.routeOptions.config?.auth === 'cron') return;
+    const match = BEARER.exec(header);
     if (!match?.[1]) throw unauthorized('the Authorization header must be "Bearer <token>"');
     request.auth = await verify(match[1]);
   });
 
-  async function loadProfile(request: FastifyRequest): Promise<CurrentUser | null> {
-    const auth = request.auth!;
-    const row = await findAccount(app.db, auth.userId);
+  async function loadProfile(auth: VerifiedToken): Promise<CurrentUser | null> {
+    const row = await options.loadAccount(auth.userId);
     if (!row) return null;
     return { id: row.id, isAdmin: row.is_admin || adminWithoutProfile(auth, app.config) };
   }
 
-  const requireToken: onRequestAsyncHookHandler = async (request) => {
-    if (!request.auth) throw unauthorized();
+  const checks: Record<Exclude<AuthLevel, 'public'>, (request: FastifyRequest) => Promise<void>> = {
+    async token(request) {
+      if (!request.auth) throw unauthorized();
+    },
+    async user(request) {
+      if (!request.auth) throw unauthorized();
+      const user = await loadProfile(request.auth);
+      if (!user) {
+        throw new AppError(
+          'onboarding_required',
+          'finish onboarding first (POST /users/me/onboarding)',
+        );
+      }
+      request.user = user;
+    },
+    async admin(request) {
+      const auth = request.auth;
+      if (!auth) throw unauthorized();
+      // an admin by token or by configuration need not have a profile
+      if (adminWithoutProfile(auth, app.config)) {
+        request.user = { id: auth.userId, isAdmin: true };
+        return;
+      }
+      const user = await loadProfile(auth);
+      if (!user?.isAdmin) throw forbidden('this is for admins only');
+      request.user = user;
+    },
+    async cron(request) {
+      const secret = app.config.cronSecret;
+      // unset: the route does not exist
+      if (secret === undefined) throw notFound('route');
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      if (!match?.[1] || !secretMatches(match[1], secret)) {
+        throw unauthorized('send Authorization: Bearer <CRON_SECRET>');
+      }
+    },
   };
 
-  const requireUser: onRequestAsyncHookHandler = async (request) => {
-    if (!request.auth) throw unauthorized();
-    const user = await loadProfile(request);
-    if (!user) {
-      throw new AppError(
-        'onboarding_required',
-        'finish onboarding first (POST /users/me/onboarding)',
-      );
+  function levelOf(route: RouteOptions): AuthLevel | AuthByQuery | undefined {
+    const declared = route.config?.auth;
+    if (declared !== undefined) return declared;
+    const methods = [route.method].flat();
+    for (const [pattern, level] of Object.entries(options.otherRoutes)) {
+      const [method, url] = pattern.split(' ') as [string, string];
+      if (!methods.includes(method as never)) continue;
+      if (url.endsWith('*') ? route.url.startsWith(url.slice(0, -1)) : route.url === url) {
+        return level;
+      }
     }
-    request.user = user;
-  };
-
-  const requireAdmin: onRequestAsyncHookHandler = async (request) => {
-    const auth = request.auth;
-    if (!auth) throw unauthorized();
-    // an admin by token or by configuration need not have a profile
-    if (adminWithoutProfile(auth, app.config)) {
-      request.user = { id: auth.userId, isAdmin: true };
-      return;
-    }
-    const user = await loadProfile(request);
-    if (!user?.isAdmin) throw forbidden('this is for admins only');
-    request.user = user;
-  };
-
-  const hooks: Record<Exclude<AuthLevel, 'public'>, onRequestAsyncHookHandler> = {
-    token: requireToken,
-    user: requireUser,
-    admin: requireAdmin,
-  };
+    return undefined;
+  }
 
   app.addHook('onRoute', (route) => {
-    const level = route.config?.auth ?? 'public';
-    if (level !== 'public') {
-      const existing = route.onRequest ? [route.onRequest].flat() : [];
-      route.onRequest = [hooks[level], ...existing];
+    const level = levelOf(route);
+    if (level === undefined || (typeof level === 'string' && !LEVELS.includes(level))) {
+      const methods = [route.method].flat().join(',');
+      throw new Error(
+        `${methods} ${route.url} declares no auth level: give the route ` +
+          `config: { auth: ${LEVELS.map((l) => `'${l}'`).join(' | ')} } (src/plugins/auth.ts)`,
+      );
+    }
+    route.config = { ...route.config, auth: level };
+    if (typeof level === 'string') {
+      if (level !== 'public') {
+        const check: onRequestAsyncHookHandler = (request) => checks[level](request);
+        route.onRequest = [check, ...(route.onRequest ? [route.onRequest].flat() : [])];
+      }
+    } else {
+      // after validation: the query parameter has its default by then
+      route.preHandler = [
+        async (request: FastifyRequest) => {
+          const value = (request.query as Record<string, unknown>)[level.query];
+          const needed = level.levels[String(value)] ?? 'user';
+          if (needed !== 'public') await checks[needed](request);
+        },
+        ...(route.preHandler ? [route.preHandler].flat() : []),
+      ];
     }
     if (route.schema && !route.schema.hide) {
       const schema = route.schema as Record<string, unknown>;
-      // public routes take a token too (it fills the viewer fields)
-      schema.security ??= level === 'public' ? [{}, { bearerAuth: [] }] : [{ bearerAuth: [] }];
+      schema.security ??=
+        level === 'cron'
+          ? [{ cronSecret: [] }]
+          : level === 'public' || typeof level !== 'string'
+            ? // a token is optional here (it fills the viewer fields, or is needed for
+              // some values of a query parameter, as the description says)
+              [{}, { bearerAuth: [] }]
+            : [{ bearerAuth: [] }];
     }
   });
 });

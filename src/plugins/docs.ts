@@ -30,7 +30,8 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
     const ref = { $ref: 'ErrorResponse#' };
     const level = route.config?.auth ?? 'public';
     const statuses = ['401', '429', '500'];
-    if (level !== 'public') statuses.push('403');
+    if (level === 'cron') statuses.push('404');
+    else if (level !== 'public') statuses.push('403');
     if (route.schema.body || route.schema.querystring) statuses.push('422');
     if (route.schema.params) statuses.push('404');
     if (route.schema.body) statuses.push('400', '413');
@@ -92,5 +93,7 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
     staticCSP: true,
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 });

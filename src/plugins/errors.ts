@@ -3,16 +3,36 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, type ErrorCode, type ErrorDetail, errorStatus } from '../lib/errors.js';
+import {
+  AppError,
+  type ErrorCode,
+  type ErrorDetail,
+  errorBody,
+  errorStatus,
+} from '../lib/errors.js';
 import { translatePgError } from '../lib/pg-errors.js';
-import { insertErrorLog } from '../modules/errors/errors.repository.js';
 import { reportError } from './sentry.js';
 
 /**
- * One error handler for the whole service: every error leaves in the shape of API.md, with the
- * request id, and without stack traces or SQL. Unexpected errors are logged with the request
- * id, sent to Sentry when configured, and recorded in error_logs.
+ * One error handler for the whole service: every error leaves in one shape (docs/rules.md
+ * "Errors"), with the request id, and without stack traces or SQL. Unexpected errors are
+ * logged with the request id, sent to Sentry when configured, and recorded by `recordError`
+ * (the error log of modules/errors, handed over where the app is assembled).
  */
+
+/** A bug as the error log keeps it. */
+export interface BackendError {
+  message: string;
+  stack: string | null;
+  url: string;
+  user_agent: string | null;
+  user_id: string | null;
+  request_id: string;
+}
+
+export interface ErrorsOptions {
+  recordError: (error: BackendError) => Promise<unknown>;
+}
 
 interface AjvError {
   instancePath?: string;
@@ -139,10 +159,10 @@ export function sendError(
   return reply
     .status(errorStatus[code])
     .type('application/json; charset=utf-8')
-    .send({ error: { code, message, request_id: request.id, ...(details ? { details } : {}) } });
+    .send(errorBody(code, message, request.id, details));
 }
 
-export const errorsPlugin = fp(async (app: FastifyInstance) => {
+export const errorsPlugin = fp(async (app: FastifyInstance, options: ErrorsOptions) => {
   app.setErrorHandler(async (error, request, reply) => {
     const known = toAppError(error);
     if (known) {
@@ -151,18 +171,18 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     }
     request.log.error({ err: error }, 'unhandled error');
     reportError(error, request);
-    await insertErrorLog(app.db, {
-      level: 'error',
-      source: 'backend',
-      message: String((error as Error)?.message ?? error).slice(0, 2000),
-      stack: (error as Error)?.stack?.slice(0, 20_000) ?? null,
-      url: `${request.method} ${request.url}`.slice(0, 2000),
-      user_agent: request.headers['user-agent']?.slice(0, 1000) ?? null,
-      user_id: request.auth?.userId ?? null,
-      request_id: request.id,
-    }).catch((logError: unknown) =>
-      request.log.error({ err: logError }, 'could not record the error in error_logs'),
-    );
+    await options
+      .recordError({
+        message: String((error as Error)?.message ?? error).slice(0, 2000),
+        stack: (error as Error)?.stack?.slice(0, 20_000) ?? null,
+        url: `${request.method} ${request.url}`.slice(0, 2000),
+        user_agent: request.headers['user-agent']?.slice(0, 1000) ?? null,
+        user_id: request.auth?.userId ?? null,
+        request_id: request.id,
+      })
+      .catch((logError: unknown) =>
+        request.log.error({ err: logError }, 'could not record the error in error_logs'),
+      );
     return sendError(reply, request, 'internal_error', 'something went wrong on our side');
   });
 
@@ -213,7 +233,7 @@ export function clientErrorHandler(
   const requestId = randomUUID();
   this.log.debug({ err: error, request_id: requestId }, 'client error');
   if (socket.writable) {
-    const body = JSON.stringify({ error: { code: 'bad_request', message, request_id: requestId } });
+    const body = JSON.stringify(errorBody('bad_request', message, requestId));
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +

@@ -35,7 +35,7 @@ export const storagePlugin = fp(async (app: FastifyInstance) => {
     `${LOCAL_FILES_PREFIX}/:bucket/:owner/:name`,
     {
       // a page of posts loads dozens of images: they are not what the rate limit is for
-      config: { rateLimit: false },
+      config: { auth: 'public', rateLimit: false },
       schema: {
         operationId: 'getStoredFile',
         summary: 'A stored file (local storage driver only)',

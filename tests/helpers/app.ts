@@ -6,7 +6,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { type App, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/index.js';
-import { mintToken } from '../../src/modules/auth/auth.tokens.js';
+import { mintToken } from '../../src/lib/tokens.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_IP_HASH_SECRET, TEST_JWT_SECRET } from './env.js';
 

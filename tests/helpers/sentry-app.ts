@@ -26,10 +26,10 @@ initSentry(config);
 const database = await openDatabase(config);
 await migrateToLatest(database.db);
 const app = await buildApp({ config, database });
-app.get('/test/boom', async () => {
+app.get('/test/boom', { config: { auth: 'public' } }, async () => {
   throw new Error('the sentry test route failed on purpose');
 });
-app.get('/test/conflict', async () => {
+app.get('/test/conflict', { config: { auth: 'public' } }, async () => {
   // what pg throws for a unique violation: the error handler answers 409, not a bug
   throw Object.assign(new Error('duplicate key value violates unique constraint'), {
     code: '23505',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { mintToken } from '../../src/modules/auth/auth.tokens.js';
+import { mintToken } from '../../src/lib/tokens.js';
 import { useTestApp } from '../helpers/app.js';
 import { createAccount, createUser, expectError } from '../helpers/factories.js';
 

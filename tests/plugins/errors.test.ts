@@ -9,22 +9,23 @@ import { testConfig, useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/factories.js';
 
 function testRoutes(app: App) {
-  app.get('/test/boom', async () => {
+  app.get('/test/boom', { config: { auth: 'public' } }, async () => {
     throw new Error('secret detail: select * from users where password = 1');
   });
-  app.get('/test/pg', async () => {
+  app.get('/test/pg', { config: { auth: 'public' } }, async () => {
     const error = Object.assign(new Error('duplicate key value'), {
       code: '23505',
       constraint: 'users_username_key',
     });
     throw error;
   });
-  app.get('/test/app-error', async () => {
+  app.get('/test/app-error', { config: { auth: 'public' } }, async () => {
     throw invalid('content', 'must be at most 1000 characters');
   });
   app.post(
     '/test/validate',
     {
+      config: { auth: 'public' },
       schema: {
         body: Type.Object({
           content: Text({ maxLength: 10 }),
@@ -148,7 +149,7 @@ describe('health with the database down', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({ status: 'degraded', database: 'unreachable' });
       // a route that needs the database answers 503 unavailable, not 500
-      const token = await import('../../src/modules/auth/auth.tokens.js').then((m) =>
+      const token = await import('../../src/lib/tokens.js').then((m) =>
         m.mintToken({
           userId: '6f1c0a1e-0000-4000-8000-000000000001',
           secret: testConfig().jwtSecret!,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 
 /**
  * The investor dashboard (GET /admin): one static page, its script and its stylesheet, served
@@ -34,6 +34,7 @@ export default async function adminRoutes(app: App) {
   app.get(
     '/admin',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'getAdminDashboard',
         summary: 'The investor dashboard (an HTML page)',
@@ -56,7 +57,10 @@ export default async function adminRoutes(app: App) {
 
   app.get(
     '/admin/assets/:name',
-    { schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 64 }) }) } },
+    {
+      config: { auth: 'public' },
+      schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 64 }) }) },
+    },
     async (request, reply) => {
       const file = ASSETS.get(request.params.name);
       if (!file) return reply.callNotFound();

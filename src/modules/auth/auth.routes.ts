@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
+import { findAccount } from '../../core/users.js';
 import { unauthorized } from '../../lib/errors.js';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.js';
-import { findAccount } from './auth.repository.js';
 
 const Verified = Type.Object({
   valid: Type.Literal(true),
@@ -15,6 +15,7 @@ export default async function authRoutes(app: App) {
   app.post(
     '/auth/verify',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'verifyToken',
         summary: 'Check the bearer token',

@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
+import type { Keyset } from '../../core/keyset.js';
+import { postColumns } from '../../core/posts.view.js';
+import { notBlocked } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
-import type { Cursor } from '../../lib/cursor.js';
-import { notBlocked } from '../content-filters/visibility.js';
-import { postColumns } from '../posts/posts.builder.js';
 
 export async function insertBookmark(db: Db, userId: string, postId: string): Promise<void> {
   await db
@@ -24,12 +23,7 @@ export async function deleteBookmark(db: Db, userId: string, postId: string): Pr
  * limit+1 of the user's bookmarked posts as PostRows, newest bookmark first, along
  * bookmarks_user_created; deleted posts and posts of users across a block left out.
  */
-export async function selectBookmarkedPosts(
-  db: Db,
-  userId: string,
-  params: { limit: number; cursor?: Cursor | undefined },
-) {
-  const { cursor } = params;
+export async function selectBookmarkedPosts(db: Db, userId: string, page: Keyset) {
   return db
     .selectFrom('bookmarks')
     .innerJoin('posts', 'posts.id', 'bookmarks.post_id')
@@ -37,14 +31,10 @@ export async function selectBookmarkedPosts(
     .select('bookmarks.created_at as bookmarked_at')
     .where('bookmarks.user_id', '=', userId)
     .where('posts.deleted_at', 'is', null)
-    .$if(cursor !== undefined, (qb) =>
-      qb.where(
-        sql<boolean>`(bookmarks.created_at, bookmarks.post_id) < (${cursor!.t}::timestamptz, ${cursor!.id}::uuid)`,
-      ),
-    )
+    .where(page.after('bookmarks.created_at', 'bookmarks.post_id'))
     .where(notBlocked(userId, 'posts.author_id'))
     .orderBy('bookmarks.created_at', 'desc')
     .orderBy('bookmarks.post_id', 'desc')
-    .limit(sql.lit(params.limit + 1))
+    .limit(page.fetch)
     .execute();
 }

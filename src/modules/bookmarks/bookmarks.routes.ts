@@ -1,28 +1,42 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
+import { Post } from '../../core/posts.schemas.js';
 import { Page, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
-import { Post } from '../posts/posts.schemas.js';
 import { BookmarkState, BookmarksQuery } from './bookmarks.schemas.js';
 import { listBookmarks, setBookmark } from './bookmarks.service.js';
 
 export default async function bookmarksRoutes(app: App) {
-  for (const on of [true, false]) {
-    app[on ? 'post' : 'delete'](
-      '/posts/:post_id/bookmarks',
-      {
-        config: { auth: 'user' },
-        schema: {
-          operationId: on ? 'bookmarkPost' : 'unbookmarkPost',
-          summary: on ? 'Bookmark a post' : 'Remove a bookmark',
-          description: 'Idempotent. 404 for an unknown or deleted post.',
-          tags: ['bookmarks'],
-          params: PostIdParams,
-          response: { 200: BookmarkState },
-        },
+  app.post(
+    '/posts/:post_id/bookmarks',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'bookmarkPost',
+        summary: 'Bookmark a post',
+        description: 'Idempotent. 404 for an unknown or deleted post.',
+        tags: ['bookmarks'],
+        params: PostIdParams,
+        response: { 200: BookmarkState },
       },
-      async (request) => setBookmark(app.db, currentUserId(request), request.params.post_id, on),
-    );
-  }
+    },
+    async (request) => setBookmark(app.db, currentUserId(request), request.params.post_id, true),
+  );
+
+  app.delete(
+    '/posts/:post_id/bookmarks',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'unbookmarkPost',
+        summary: 'Remove a bookmark',
+        description: 'Idempotent. 404 for an unknown or deleted post.',
+        tags: ['bookmarks'],
+        params: PostIdParams,
+        response: { 200: BookmarkState },
+      },
+    },
+    async (request) => setBookmark(app.db, currentUserId(request), request.params.post_id, false),
+  );
 
   app.get(
     '/bookmarks',

@@ -1,8 +1,8 @@
+import { requireLivePost } from '../../core/access.js';
+import { keyset, type PageQuery, type PageResult } from '../../core/keyset.js';
+import type { Post } from '../../core/posts.schemas.js';
+import { toPostPage } from '../../core/posts.view.js';
 import type { Db } from '../../db/index.js';
-import { decodeCursor, type PageResult } from '../../lib/cursor.js';
-import { requireLivePost } from '../posts/posts.access.js';
-import { toPostPage } from '../posts/posts.builder.js';
-import type { Post } from '../posts/posts.schemas.js';
 import { deleteBookmark, insertBookmark, selectBookmarkedPosts } from './bookmarks.repository.js';
 
 /**
@@ -22,17 +22,17 @@ export async function setBookmark(
 }
 
 /**
- * GET /bookmarks: the user's bookmarked posts, newest bookmark first. A block hides them (API.md:
- * each one's posts disappear from the other's lists); a mute does not (API.md names the feed,
- * GET /posts, ticker streams and search, "nothing else changes": a bookmark is a post the user
- * chose to keep). 1 query, or 2 when a post on the page quotes another.
+ * GET /bookmarks: the user's bookmarked posts, newest bookmark first. A block hides them (each
+ * one's posts disappear from the other's lists); a mute does not (docs/rules.md: a mute hides
+ * posts from the feed, post lists, ticker streams and search, nothing else; a bookmark is a
+ * post the user chose to keep). 1 query, or 2 when a post on the page quotes another.
  */
 export async function listBookmarks(
   db: Db,
   userId: string,
-  query: { limit: number; cursor?: string | undefined },
+  query: PageQuery,
 ): Promise<PageResult<Post>> {
-  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  const rows = await selectBookmarkedPosts(db, userId, { limit: query.limit, cursor });
-  return toPostPage(db, rows, query.limit, (r) => ({ t: r.bookmarked_at, id: r.id }), userId);
+  const page = keyset(query);
+  const rows = await selectBookmarkedPosts(db, userId, page);
+  return toPostPage(db, rows, page, (r) => ({ t: r.bookmarked_at, id: r.id }), userId);
 }

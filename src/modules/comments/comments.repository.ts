@@ -1,9 +1,16 @@
 import { sql } from 'kysely';
+import type { Keyset } from '../../core/keyset.js';
+import { type UserSummary, userSummaryOf } from '../../core/users.js';
+import { notBlocked } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
-import type { Cursor } from '../../lib/cursor.js';
-import { notBlocked } from '../content-filters/visibility.js';
-import type { UserSummary } from '../users/users.schemas.js';
-import { userSummaryOf } from '../users/users.summary.js';
+
+/**
+ * Comments and replies. A comment moves its post's comments_count (and its parent's
+ * replies_count) and notifies the post's author, the comment replied to and the @mentioned
+ * users, in the same transaction, through the triggers `comments_counter` (migration 0002),
+ * `comments_notify_1` and `comments_notify_2_mentions` (0012). A soft delete takes it out of
+ * every count.
+ */
 
 export interface CommentRow {
   id: string;
@@ -67,45 +74,23 @@ export async function findComment(
   return selectComments(db, viewerId).where('comments.id', '=', commentId).executeTakeFirst();
 }
 
-/** A live comment of a live post, with both authors; undefined otherwise. */
-export async function findLiveComment(db: Db, commentId: string) {
-  return db
-    .selectFrom('comments')
-    .innerJoin('posts', 'posts.id', 'comments.post_id')
-    .select([
-      'comments.id',
-      'comments.post_id',
-      'comments.author_id',
-      'posts.author_id as post_author_id',
-    ])
-    .where('comments.id', '=', commentId)
-    .where('comments.deleted_at', 'is', null)
-    .where('posts.deleted_at', 'is', null)
-    .executeTakeFirst();
-}
-
 /** limit+1 live comments of a post, oldest first, without those the viewer must not see. */
 export async function selectCommentRows(
   db: Db,
   postId: string,
   viewerId: string | null,
-  limit: number,
-  cursor: Cursor | undefined,
+  page: Keyset,
 ): Promise<CommentRow[]> {
   return (
     selectComments(db, viewerId)
       .where('comments.post_id', '=', postId)
-      // API.md: a mute hides posts from the feed, lists of posts, streams and search, nothing
-      // else; a block hides each one's comments from the other
+      // a mute hides posts from the feed, lists of posts, streams and search, nothing else; a
+      // block hides each one's comments from the other (docs/rules.md)
       .where(notBlocked(viewerId, 'comments.author_id'))
-      .$if(cursor !== undefined, (qb) =>
-        qb.where(
-          sql<boolean>`(comments.created_at, comments.id) > (${cursor!.t}::timestamptz, ${cursor!.id}::uuid)`,
-        ),
-      )
+      .where(page.after('comments.created_at', 'comments.id', 'asc'))
       .orderBy('comments.created_at', 'asc')
       .orderBy('comments.id', 'asc')
-      .limit(sql.lit(limit + 1))
+      .limit(page.fetch)
       .execute()
   );
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { CommentIdParams, Page, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
 import { Comment, CommentsQuery, NewComment } from './comments.schemas.js';
@@ -36,6 +36,7 @@ export default async function commentsRoutes(app: App) {
   app.get(
     '/posts/:post_id/comments',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'listComments',
         summary: "A post's comments, oldest first",

@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { UserSummary } from '../../core/users.js';
 import { Nullable, PageQuery, Text, Timestamp, Uuid } from '../../lib/schemas.js';
-import { UserSummary } from '../users/users.schemas.js';
 
-/** API.md "Comment". */
+/** A comment, or a reply to one. */
 export const Comment = Type.Object(
   {
     id: Uuid,

@@ -1,13 +1,17 @@
+import {
+  ensureNoBlock,
+  findLiveComment,
+  requireLiveComment,
+  requireLivePost,
+} from '../../core/access.js';
+import { keyset, type PageQuery, type PageResult } from '../../core/keyset.js';
 import type { Db } from '../../db/index.js';
-import { decodeCursor, type PageResult, toPage } from '../../lib/cursor.js';
 import { forbidden, invalid, notFound } from '../../lib/errors.js';
 import { cleanText } from '../../lib/text.js';
 import type { CurrentUser } from '../../plugins/auth.js';
-import { ensureNoBlock, requireLivePost } from '../posts/posts.access.js';
 import {
   type CommentRow,
   findComment,
-  findLiveComment,
   insertComment,
   selectCommentRows,
   softDeleteComment,
@@ -26,13 +30,6 @@ function toComment(row: CommentRow): Comment {
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
-}
-
-/** A live comment of a live post, or 404. */
-export async function requireLiveComment(db: Db, commentId: string) {
-  const comment = await findLiveComment(db, commentId);
-  if (!comment) throw notFound('comment');
-  return comment;
 }
 
 /**
@@ -64,13 +61,13 @@ export async function createComment(
 export async function listComments(
   db: Db,
   postId: string,
-  query: { limit: number; cursor?: string | undefined },
+  query: PageQuery,
   viewerId: string | null,
 ): Promise<PageResult<Comment>> {
-  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const page = keyset(query);
   await requireLivePost(db, postId);
-  const rows = await selectCommentRows(db, postId, viewerId, query.limit, cursor);
-  return toPage(rows, query.limit, (r) => ({ t: r.created_at, id: r.id }), toComment);
+  const rows = await selectCommentRows(db, postId, viewerId, page);
+  return page.page(rows, (r) => ({ t: r.created_at, id: r.id }), toComment);
 }
 
 /** Soft delete by the comment's author, the post's author or an admin. */

@@ -1,7 +1,15 @@
 import { type Insertable, sql } from 'kysely';
+import type { Keyset } from '../../core/keyset.js';
 import type { Db } from '../../db/index.js';
 import type { ErrorLog, ErrorLogsTable } from '../../db/types.js';
-import type { Cursor } from '../../lib/cursor.js';
+
+/** A bug the error handler caught (plugins/errors.ts hands it over). */
+export async function recordBackendError(
+  db: Db,
+  error: Omit<Insertable<ErrorLogsTable>, 'level' | 'source'>,
+): Promise<string> {
+  return insertErrorLog(db, { ...error, level: 'error', source: 'backend' });
+}
 
 export async function insertErrorLog(db: Db, entry: Insertable<ErrorLogsTable>): Promise<string> {
   const row = await db
@@ -19,23 +27,19 @@ export async function listErrorLogs(
     level?: ErrorLogsTable['level'];
     source?: ErrorLogsTable['source'];
     since?: Date;
-    cursor?: Cursor;
-    limit: number;
   },
+  page: Keyset,
 ) {
   let query = db.selectFrom('error_logs').selectAll();
   if (params.resolved !== undefined) query = query.where('resolved', '=', params.resolved);
   if (params.level) query = query.where('level', '=', params.level);
   if (params.source) query = query.where('source', '=', params.source);
   if (params.since) query = query.where('created_at', '>=', params.since);
-  if (params.cursor) {
-    const { t, id } = params.cursor;
-    query = query.where(sql<boolean>`(created_at, id) < (${t}, ${id})`);
-  }
   return query
+    .where(page.after('created_at', 'id'))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(sql.lit(params.limit + 1))
+    .limit(page.fetch)
     .execute();
 }
 

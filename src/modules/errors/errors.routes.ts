@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { Page, Uuid } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import { ErrorLog, ErrorLogQuery, NewClientError } from './errors.schemas.js';
@@ -9,6 +9,7 @@ export default async function errorsRoutes(app: App) {
   app.post(
     '/errors/log',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'logClientError',
         summary: 'Record an error seen by a client',

@@ -1,6 +1,6 @@
+import { keyset, type PageResult } from '../../core/keyset.js';
 import type { Db } from '../../db/index.js';
 import type { ErrorLog as ErrorLogRow } from '../../db/types.js';
-import { decodeCursor, type PageResult, toPage } from '../../lib/cursor.js';
 import { invalid, notFound } from '../../lib/errors.js';
 import { cleanText } from '../../lib/text.js';
 import { insertErrorLog, listErrorLogs, resolveErrorLog } from './errors.repository.js';
@@ -59,15 +59,18 @@ function toErrorLog(row: ErrorLogRow): ErrorLog {
 }
 
 export async function errorLog(db: Db, query: ErrorLogQuery): Promise<PageResult<ErrorLog>> {
-  const rows = await listErrorLogs(db, {
-    ...(query.resolved !== undefined ? { resolved: query.resolved } : {}),
-    ...(query.level ? { level: query.level } : {}),
-    ...(query.source ? { source: query.source } : {}),
-    ...(query.since ? { since: new Date(query.since) } : {}),
-    ...(query.cursor ? { cursor: decodeCursor(query.cursor) } : {}),
-    limit: query.limit,
-  });
-  return toPage(rows, query.limit, (r) => ({ t: r.created_at, id: r.id }), toErrorLog);
+  const page = keyset(query);
+  const rows = await listErrorLogs(
+    db,
+    {
+      ...(query.resolved !== undefined ? { resolved: query.resolved } : {}),
+      ...(query.level ? { level: query.level } : {}),
+      ...(query.source ? { source: query.source } : {}),
+      ...(query.since ? { since: new Date(query.since) } : {}),
+    },
+    page,
+  );
+  return page.page(rows, (r) => ({ t: r.created_at, id: r.id }), toErrorLog);
 }
 
 export async function resolve(db: Db, id: string, adminId: string): Promise<ErrorLog> {

@@ -1,16 +1,9 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
+import type { Keyset } from '../../core/keyset.js';
+import { postColumns } from '../../core/posts.view.js';
+import { userSummaryOf } from '../../core/users.js';
+import { visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
-import type { Cursor } from '../../lib/cursor.js';
-import { visibleToSql } from '../content-filters/visibility.js';
-import { postColumns } from '../posts/posts.builder.js';
-import { userSummaryOf } from '../users/users.summary.js';
-
-export interface FeedParams {
-  viewerId: string | null;
-  limit: number;
-  cursor?: Cursor | undefined;
-  offset?: number | undefined;
-}
 
 /** One entry of the following feed: a post, or a plain repost of one (reposter_id set). */
 interface FeedEntry {
@@ -23,7 +16,7 @@ interface FeedEntry {
 }
 
 /**
- * The following feed as a per-source top-N (PERFORMANCE.md): the sources are the viewer and
+ * The following feed as a per-source top-N (docs/performance.md "Following feed"): the sources are the viewer and
  * the followees the viewer may see; each gives its newest n live posts (posts_author_live_created)
  * and its newest n reposts (reposts_user_created), the keyset condition inside each lateral,
  * and the page is the newest n of their union, with n = offset + limit + 1. Every filter sits
@@ -45,16 +38,12 @@ interface FeedEntry {
  * follows key, not feed_sources: the planner misjudges the size of that CTE (6 for 201) and
  * then rescanned it for every earlier repost (100 ms). docs/decisions.md "Feed" has the numbers.
  */
-export function followingFeedQuery(db: Db, params: FeedParams) {
-  const viewerId = params.viewerId;
-  if (!viewerId) throw new Error('the following feed needs a viewer');
+export function followingFeedQuery(db: Db, viewerId: string, page: Keyset) {
   // n and the page size are literals, not parameters: the generic plan of the prepared
   // statement then knows how small every lateral is, and PostgreSQL reuses it
-  const n = (params.offset ?? 0) + params.limit + 1;
-  const before = (time: string, id: string): RawBuilder<boolean> =>
-    params.cursor
-      ? sql`and (${sql.ref(time)}, ${sql.ref(id)}) < (${params.cursor.t}::timestamptz, ${params.cursor.id}::uuid)`
-      : sql``;
+  const n = page.offset + page.limit + 1;
+  const before = (time: string, id: string) =>
+    page.cursor ? sql`and ${page.after(time, id)}` : sql``;
 
   return db
     .with(
@@ -97,7 +86,7 @@ export function followingFeedQuery(db: Db, params: FeedParams) {
             and exists (
               select 1 from posts p
               where p.id = r.post_id and p.deleted_at is null
-                and ${visibleToSql(viewerId, 'p.author_id')}
+                and ${visibleTo(viewerId, 'p.author_id')}
                 and p.author_id not in (select user_id from feed_sources)
               offset 0
             )
@@ -109,7 +98,7 @@ export function followingFeedQuery(db: Db, params: FeedParams) {
                   select 1 from follows ff
                   where ff.follower_id = ${viewerId} and ff.followee_id = first_repost.user_id
                 ))
-                and ${visibleToSql(viewerId, 'first_repost.user_id')}
+                and ${visibleTo(viewerId, 'first_repost.user_id')}
               offset 0
             )
           order by r.created_at desc, r.id desc limit ${sql.lit(n)}
@@ -122,7 +111,7 @@ export function followingFeedQuery(db: Db, params: FeedParams) {
           select * from feed_posts union all select * from feed_reposts
         ) e
         order by e.t desc, e.entry_id desc
-        offset ${params.offset ?? 0} limit ${sql.lit(params.limit + 1)})`,
+        offset ${page.offset} limit ${page.fetch})`,
     )
     .selectFrom('feed_page')
     .innerJoin('posts', 'posts.id', 'feed_page.post_id')

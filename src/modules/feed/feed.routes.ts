@@ -1,7 +1,7 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
+import { Post } from '../../core/posts.schemas.js';
 import { Page } from '../../lib/schemas.js';
-import { viewerId } from '../../plugins/auth.js';
-import { Post } from '../posts/posts.schemas.js';
+import { authByQuery, viewerId } from '../../plugins/auth.js';
 import { FeedQuery } from './feed.schemas.js';
 import { getFeed } from './feed.service.js';
 
@@ -9,6 +9,7 @@ export default async function feedRoutes(app: App) {
   app.get(
     '/feed',
     {
+      config: { auth: authByQuery('type', { all: 'public', following: 'token' }) },
       schema: {
         operationId: 'getFeed',
         summary: 'The home feed',

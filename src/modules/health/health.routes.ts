@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { version } from '../../version.js';
 
 const Healthy = Type.Object({
@@ -19,6 +19,7 @@ export default async function healthRoutes(app: App) {
   app.get(
     '/health',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'getHealth',
         summary: 'Liveness and database check',

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
+import { trendingTickers } from '../../core/tickers.js';
 import type { Database, Db } from '../../db/index.js';
-import { getTrending } from '../tickers/tickers.service.js';
 import { healthCounts, trendingPosts } from './health.repository.js';
 import {
   ERROR_LEVELS,
@@ -79,7 +79,7 @@ export async function trendingMetrics(
 ): Promise<Static<typeof TrendingMetrics>> {
   const since = new Date(now.getTime() - DAY_MS);
   const [tickers, posts] = await Promise.all([
-    getTrending(db, window, limit),
+    trendingTickers(db, window, limit),
     trendingPosts(db, since, limit),
   ]);
   return {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
-import { TrendingQuery } from '../tickers/tickers.schemas.js';
+import type { App } from '../../app-type.js';
+import { TrendingQuery } from '../../core/tickers.js';
 import { toCsv } from './csv.js';
 import { healthMetrics, trendingMetrics } from './health.service.js';
 import {

@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { UserSummary } from '../../core/users.js';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.js';
-import { UserSummary } from '../users/users.schemas.js';
 import { MAX_WEEKS_SINCE } from './metrics.repository.js';
 
 /** Investor metrics (METRICS.md): request and response schemas of the /metrics routes. */

@@ -21,7 +21,7 @@ import {
   type UsersMetrics,
 } from './metrics.schemas.js';
 import { addDays, type DayRange } from './range.js';
-import { withoutJit as disableJit } from './views.repository.js';
+import { setLocalJitOff } from './views.repository.js';
 
 /** The investor metrics of METRICS.md, from the daily series and the retention cohorts. */
 
@@ -45,9 +45,9 @@ export async function loadSeries(db: Db, from: string, to: string, today: string
   const lastPastDay = to < today ? to : addDays(today, -1);
   const [viewed, live, current] = await Promise.all([
     fromViews ? viewDays(db, from, lastViewDay) : [],
-    liveFrom <= lastPastDay ? withoutJit(db, (trx) => liveDays(trx, liveFrom, lastPastDay)) : [],
+    liveFrom <= lastPastDay ? runWithoutJit(db, (trx) => liveDays(trx, liveFrom, lastPastDay)) : [],
     to === today && liveFrom <= today
-      ? withoutJit(db, async (trx) => [await liveToday(trx, today)])
+      ? runWithoutJit(db, async (trx) => [await liveToday(trx, today)])
       : [],
   ]);
   return {
@@ -57,10 +57,10 @@ export async function loadSeries(db: Db, from: string, to: string, today: string
   };
 }
 
-/** Runs a live query in a transaction without JIT (see views.repository.ts withoutJit). */
-function withoutJit<T>(db: Db, query: (trx: Db) => Promise<T>): Promise<T> {
+/** Runs a live query in a transaction with JIT off (why: views.repository.ts setLocalJitOff). */
+function runWithoutJit<T>(db: Db, query: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await disableJit(trx);
+    await setLocalJitOff(trx);
     return query(trx);
   });
 }
@@ -128,8 +128,8 @@ export async function usersMetrics(
 ): Promise<Static<typeof UsersMetrics>> {
   const [series, daily, weekly] = await Promise.all([
     loadSeries(db, range.from, range.to, today),
-    withoutJit(db, (trx) => dailyCohorts(trx, range.from, range.to)),
-    withoutJit(db, (trx) => weeklyCohorts(trx, range.from, range.to, today)),
+    runWithoutJit(db, (trx) => dailyCohorts(trx, range.from, range.to)),
+    runWithoutJit(db, (trx) => weeklyCohorts(trx, range.from, range.to, today)),
   ]);
   const byDay = new Map(daily.map((row) => [row.cohort, row]));
   const weeks = new Map<string, Static<typeof UsersMetrics>['retention']['weekly'][number]>();
@@ -279,7 +279,7 @@ export async function growthMetrics(
 export async function summaryMetrics(db: Db, range: DayRange, today: string) {
   const [{ series, comparisons: compared }, daily] = await Promise.all([
     seriesWithHistory(db, range, today),
-    withoutJit(db, (trx) => dailyCohorts(trx, range.from, range.to)),
+    runWithoutJit(db, (trx) => dailyCohorts(trx, range.from, range.to)),
   ]);
   return {
     ...covered(range, series),

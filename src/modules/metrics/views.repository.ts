@@ -25,17 +25,17 @@ export async function tryRefreshLock(trx: Db): Promise<boolean> {
 /** A refresh may take minutes on a large database; the pool's statement timeout is 15 s. */
 export async function allowLongStatements(trx: Db): Promise<void> {
   await sql`set local statement_timeout = '10min'`.execute(trx);
-  await withoutJit(trx);
+  await setLocalJitOff(trx);
 }
 
 /**
- * JIT compilation is for this transaction off. The metrics queries' row estimates run high
+ * Turns JIT compilation off until the transaction ends (`set local jit = off`). The metrics queries' row estimates run high
  * (a left join of per-day counts, a generate_series a session), so PostgreSQL would compile
  * them; on the benchmark data set that cost more than it saved: refreshing daily_metrics took
  * 13 s with JIT and 6 s without, engagement_metrics 39 s and 22 s, today's figures 1.1 s and
  * 0.4 s.
  */
-export async function withoutJit(trx: Db): Promise<void> {
+export async function setLocalJitOff(trx: Db): Promise<void> {
   await sql`set local jit = off`.execute(trx);
 }
 

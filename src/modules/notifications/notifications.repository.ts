@@ -1,10 +1,17 @@
 import { sql } from 'kysely';
+import type { Keyset } from '../../core/keyset.js';
+import { type UserSummary, userSummaryObject } from '../../core/users.js';
+import { visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 import type { NotificationType } from '../../db/types.js';
-import type { Cursor } from '../../lib/cursor.js';
-import { visibleToSql } from '../content-filters/visibility.js';
-import type { UserSummary } from '../users/users.schemas.js';
-import { userSummaryObject } from '../users/users.summary.js';
+
+/**
+ * Notifications are written by triggers, in the transaction of what they tell about (migration
+ * 0012): `follows_notify`, `reactions_notify`, `comments_notify_1` (comments and replies),
+ * `reposts_notify`, `posts_notify_1_quote`, and `posts_notify_2_mentions` /
+ * `comments_notify_2_mentions` (@mentions). Undoing the write takes its notification back.
+ * This module reads them and marks them read.
+ */
 
 export interface NotificationRow {
   id: string;
@@ -30,13 +37,14 @@ function visibleNotifications(db: Db, userId: string) {
     .where('users.deleted_at', 'is', null)
     .where((eb) => eb.or([eb('n.post_id', 'is', null), eb('p.deleted_at', 'is', null)]))
     .where((eb) => eb.or([eb('n.comment_id', 'is', null), eb('c.deleted_at', 'is', null)]))
-    .where(visibleToSql(userId, 'n.actor_id'));
+    .where(visibleTo(userId, 'n.actor_id'));
 }
 
 export async function selectNotifications(
   db: Db,
   userId: string,
-  page: { limit: number; cursor?: Cursor | undefined; unread: boolean },
+  page: Keyset,
+  unread: boolean,
 ): Promise<NotificationRow[]> {
   let query = visibleNotifications(db, userId).select([
     'n.id',
@@ -49,16 +57,13 @@ export async function selectNotifications(
     sql<NotificationRow['comment']>`case when c.id is null then null
       else json_build_object('id', c.id, 'content', c.content) end`.as('comment'),
   ]);
-  if (page.unread) query = query.where('n.read_at', 'is', null);
-  if (page.cursor) {
-    // a row comparison: one range of notifications_user_created, as deep as the page is
-    const { t, id } = page.cursor;
-    query = query.where(sql<boolean>`(n.created_at, n.id) < (${t}::timestamptz, ${id}::uuid)`);
-  }
+  if (unread) query = query.where('n.read_at', 'is', null);
+  // a row comparison: one range of notifications_user_created, as deep as the page is
   return query
+    .where(page.after('n.created_at', 'n.id'))
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id', 'desc')
-    .limit(sql.lit(page.limit + 1))
+    .limit(page.fetch)
     .execute() as Promise<NotificationRow[]>;
 }
 

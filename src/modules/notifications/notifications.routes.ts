@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { Page } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import {

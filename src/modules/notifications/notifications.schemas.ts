@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
+import { UserSummary } from '../../core/users.js';
 import { Nullable, PageQuery, Timestamp, Uuid } from '../../lib/schemas.js';
-import { UserSummary } from '../users/users.schemas.js';
 
 /** What a notification points at: the post or comment, with its text for the preview. */
 const Excerpt = (what: string) =>

@@ -1,5 +1,5 @@
+import { keyset, type PageResult } from '../../core/keyset.js';
 import type { Db } from '../../db/index.js';
-import { decodeCursor, type PageResult, toPage } from '../../lib/cursor.js';
 import { countUnread, markRead, selectNotifications } from './notifications.repository.js';
 import {
   type MarkRead,
@@ -14,15 +14,10 @@ export async function listNotifications(
   userId: string,
   query: NotificationsQuery,
 ): Promise<PageResult<Notification>> {
-  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  const rows = await selectNotifications(db, userId, {
-    limit: query.limit,
-    cursor,
-    unread: query.unread,
-  });
-  return toPage(
+  const page = keyset(query);
+  const rows = await selectNotifications(db, userId, page, query.unread);
+  return page.page(
     rows,
-    query.limit,
     (row) => ({ t: row.created_at, id: row.id }),
     (row) => ({
       id: row.id,

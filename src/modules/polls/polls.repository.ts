@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
+import { type PollJson, pollObject } from '../../core/polls.js';
 import type { Db } from '../../db/index.js';
-import { type PollJson, pollObject } from '../posts/posts.builder.js';
 
 /** A poll of a live post, with what a vote needs to know; undefined when there is none. */
 export async function findPollForVote(db: Db, pollId: string, optionId: string) {

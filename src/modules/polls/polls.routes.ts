@@ -1,7 +1,8 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
+import { Poll } from '../../core/polls.js';
 import { PollIdParams } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
-import { Poll, VoteBody } from './polls.schemas.js';
+import { VoteBody } from './polls.schemas.js';
 import { getPoll, vote } from './polls.service.js';
 
 export default async function pollsRoutes(app: App) {
@@ -35,6 +36,7 @@ export default async function pollsRoutes(app: App) {
   app.get(
     '/polls/:poll_id/results',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'getPollResults',
         summary: 'Tallies of a poll',

@@ -1,24 +1,13 @@
+import { ensureNoBlock } from '../../core/access.js';
+import { type Poll, toPoll } from '../../core/polls.js';
 import type { Db } from '../../db/index.js';
 import { conflict, invalid, notFound } from '../../lib/errors.js';
-import { cleanText } from '../../lib/text.js';
-import { ensureNoBlock } from '../posts/posts.access.js';
-import { toPoll } from '../posts/posts.builder.js';
 import { findPollForVote, insertVote, selectPoll } from './polls.repository.js';
-import { POLL_OPTION_MAX, type Poll } from './polls.schemas.js';
 
-/** Trims each option (1-80 characters) and refuses two that differ only in case. */
-export function cleanPollOptions(options: readonly string[]): string[] {
-  const cleaned = options.map((option, i) =>
-    cleanText(option, `poll.options[${i}]`, { min: 1, max: POLL_OPTION_MAX }),
-  );
-  const seen = new Set<string>();
-  for (const option of cleaned) {
-    const key = option.toLowerCase();
-    if (seen.has(key)) throw invalid('poll.options', 'must be distinct, ignoring case');
-    seen.add(key);
-  }
-  return cleaned;
-}
+/**
+ * Votes and results. A poll is created with its post (modules/posts); its tallies move in the
+ * transaction of each vote through the trigger `poll_votes_counter` (migration 0002).
+ */
 
 export async function getPoll(db: Db, pollId: string, viewerId: string | null): Promise<Poll> {
   const poll = await selectPoll(db, pollId, viewerId);

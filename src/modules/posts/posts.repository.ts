@@ -1,10 +1,14 @@
 import { sql } from 'kysely';
+import type { Sentiment } from '../../core/posts.schemas.js';
+import { ensureTickers } from '../../core/tickers.js';
 import type { Db } from '../../db/index.js';
-import type { Cursor } from '../../lib/cursor.js';
-import { notBlocked, visibleTo } from '../content-filters/visibility.js';
-import { ensureTickers } from '../tickers/tickers.repository.js';
-import { postColumns } from './posts.builder.js';
-import type { Sentiment } from './posts.schemas.js';
+
+/**
+ * The writes of a post. Its counters (the author's posts_count, each ticker's post_count, the
+ * quoted post's quotes_count) follow in the same transaction through the triggers
+ * `posts_counter` and `post_tickers_counter` (migration 0002); a quote notifies the quoted
+ * author and an @mention the named users through `notify_quote` and `notify_mentions` (0012).
+ */
 
 export interface NewPostRow {
   authorId: string;
@@ -91,16 +95,6 @@ export async function insertPoll(
     .execute();
 }
 
-/** A live post's id and author, or undefined (unknown or deleted). */
-export async function findLivePost(db: Db, postId: string) {
-  return db
-    .selectFrom('posts')
-    .select(['id', 'author_id'])
-    .where('id', '=', postId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-}
-
 /** Soft delete; false when the post was already gone. */
 export async function softDeletePost(db: Db, postId: string): Promise<boolean> {
   const result = await db
@@ -110,78 +104,4 @@ export async function softDeletePost(db: Db, postId: string): Promise<boolean> {
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
-}
-
-export interface PostListParams {
-  viewerId: string | null;
-  limit: number;
-  cursor?: Cursor | undefined;
-  offset?: number | undefined;
-  /** An upper-case symbol: posts mentioning it (driven by the post_tickers index). */
-  ticker?: string | undefined;
-  authorId?: string | undefined;
-  sentiment?: Sentiment | undefined;
-  /**
-   * Whose posts the viewer does not see: 'mutes-and-blocks' (GET /posts, ticker streams) or
-   * 'blocks' (a user's own page still lists them when muted).
-   */
-  hide?: 'mutes-and-blocks' | 'blocks';
-}
-
-/**
- * limit+1 live posts, newest first, as PostRows (one statement). With a ticker the page is
- * read from post_tickers (symbol, created_at, post_id), whose created_at is the post's.
- */
-export async function selectPostRows(db: Db, params: PostListParams) {
-  return postRowsQuery(db, params).execute();
-}
-
-/**
- * The statement of selectPostRows, unexecuted. With an
- * offset, the skipped rows are chosen in a subquery of ids and only the page is built: the
- * Post columns of the outer select are computed for every row the LIMIT node reads, skipped
- * ones too (`offset=10000` took 2 s on the benchmark's data, against ~10 ms this way).
- */
-export function postRowsQuery(db: Db, params: PostListParams) {
-  const { viewerId, cursor, ticker } = params;
-  const time = sql.ref(ticker ? 'pt.created_at' : 'posts.created_at');
-  const id = sql.ref(ticker ? 'pt.post_id' : 'posts.id');
-  const hide =
-    params.hide === 'blocks'
-      ? notBlocked(viewerId, 'posts.author_id')
-      : visibleTo(viewerId, 'posts.author_id');
-  const page = db
-    .selectFrom('posts')
-    .$if(ticker !== undefined, (qb) =>
-      qb.innerJoin('post_tickers as pt', (join) =>
-        join.onRef('pt.post_id', '=', 'posts.id').on('pt.symbol', '=', ticker!),
-      ),
-    )
-    .where('posts.deleted_at', 'is', null)
-    .$if(params.authorId !== undefined, (qb) => qb.where('posts.author_id', '=', params.authorId!))
-    .$if(params.sentiment !== undefined, (qb) =>
-      qb.where('posts.sentiment', '=', params.sentiment!),
-    )
-    .$if(cursor !== undefined, (qb) =>
-      qb.where(sql<boolean>`(${time}, ${id}) < (${cursor!.t}::timestamptz, ${cursor!.id}::uuid)`),
-    )
-    .where(hide)
-    .orderBy(time, 'desc')
-    .orderBy(id, 'desc')
-    // a literal, not a parameter: a prepared statement's generic plan then knows the page is
-    // small (with an unknown limit it planned a sort of every post: 0.5 s), and PostgreSQL
-    // can reuse that plan instead of planning each page (planning cost as much as running)
-    .limit(sql.lit(params.limit + 1));
-  if (!params.offset) return page.select(postColumns(viewerId));
-  return db
-    .selectFrom(
-      page
-        .select([sql<string>`posts.id`.as('page_id'), sql<Date>`${time}`.as('page_t')])
-        .offset(params.offset)
-        .as('page'),
-    )
-    .innerJoin('posts', 'posts.id', 'page.page_id')
-    .select(postColumns(viewerId))
-    .orderBy('page.page_t', 'desc')
-    .orderBy('page.page_id', 'desc');
 }

@@ -1,13 +1,18 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
+import { Post } from '../../core/posts.schemas.js';
 import { Page, PostIdParams, UserIdParams } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
-import { NewPost, Post, PostsQuery, UserPostsQuery } from './posts.schemas.js';
+import { NewPost, PostsQuery, UserPostsQuery } from './posts.schemas.js';
 import { createPost, deletePost, getPost, listAllPosts, listUserPosts } from './posts.service.js';
+import repostsRoutes from './reposts.routes.js';
 
 const PostPage = Page(Post);
 
+/** Posts, and the reposts and quotes of them (reposts.routes.ts, in a scope of its own). */
 export default async function postsRoutes(app: App) {
+  await app.register(repostsRoutes);
+
   app.post(
     '/posts',
     {
@@ -33,6 +38,7 @@ export default async function postsRoutes(app: App) {
   app.get(
     '/posts',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'listPosts',
         summary: 'All posts, newest first',
@@ -50,6 +56,7 @@ export default async function postsRoutes(app: App) {
   app.get(
     '/posts/:post_id',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'getPost',
         summary: 'One post',
@@ -82,6 +89,7 @@ export default async function postsRoutes(app: App) {
   app.get(
     '/users/:user_id/posts',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'listUserPosts',
         summary: "A user's posts, newest first",

@@ -1,80 +1,8 @@
-import { type Static, type TSchema, Type } from 'typebox';
-import { Nullable, OffsetPageQuery, Text, Timestamp, Uuid } from '../../lib/schemas.js';
-import { NewPoll, Poll } from '../polls/polls.schemas.js';
-import { UserSummary } from '../users/users.schemas.js';
+import { type Static, Type } from 'typebox';
+import { Sentiment } from '../../core/posts.schemas.js';
+import { Nullable, OffsetPageQuery, Text, Uuid } from '../../lib/schemas.js';
 
-/** API.md "Media" as a post shows it (the media module defines its own for uploads). */
-export const PostMedia = Type.Object(
-  {
-    id: Uuid,
-    url: Type.String(),
-    content_type: Type.String(),
-    size: Type.Integer(),
-    width: Type.Integer(),
-    height: Type.Integer(),
-  },
-  { $id: 'PostMedia', title: 'PostMedia' },
-);
-export type PostMedia = Static<typeof PostMedia>;
-
-export const Sentiment = Type.Union([Type.Literal('bullish'), Type.Literal('bearish')]);
-export type Sentiment = Static<typeof Sentiment>;
-
-/**
- * A named schema nested more than once in one response (a Post's author and its quoted post's
- * author) must not carry its $id each time: the serializer refuses an $id that "resolves to
- * more than one schema". Inside a Post, the parts are inlined without theirs.
- */
-function inline<T extends TSchema>(schema: T): T {
-  const { $id: _id, ...rest } = schema as T & { $id?: string };
-  return rest as T;
-}
-
-const postFields = {
-  id: Uuid,
-  author: inline(UserSummary),
-  content: Type.String(),
-  sentiment: Nullable(Sentiment),
-  tickers: Type.Array(Type.String(), { description: 'symbols in order of first mention' }),
-  media: Type.Array(inline(PostMedia)),
-  poll: Nullable(inline(Poll)),
-  stats: Type.Object({
-    reactions: Type.Integer(),
-    comments: Type.Integer(),
-    reposts: Type.Integer({ description: 'plain reposts' }),
-    quotes: Type.Integer({ description: 'live posts quoting this one' }),
-  }),
-  viewer: Type.Object(
-    { reacted: Type.Boolean(), reposted: Type.Boolean(), bookmarked: Type.Boolean() },
-    { description: 'all false when anonymous' },
-  ),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-};
-
-/** A post shown inside a quote: one level deep, so its own quoted_post is null. */
-export const QuotedPost = Type.Object(
-  { ...postFields, quoted_post: Type.Null() },
-  { $id: 'QuotedPost', title: 'QuotedPost' },
-);
-export type QuotedPost = Static<typeof QuotedPost>;
-
-export const DeletedPost = Type.Object(
-  { id: Uuid, deleted: Type.Literal(true) },
-  { $id: 'DeletedPost', title: 'DeletedPost', description: 'a quoted post that was deleted' },
-);
-export type DeletedPost = Static<typeof DeletedPost>;
-
-/** API.md "Post". reposted_by is set only where a post surfaced through a plain repost (feed). */
-export const Post = Type.Object(
-  {
-    ...postFields,
-    quoted_post: Nullable(Type.Union([QuotedPost, DeletedPost])),
-    reposted_by: Type.Optional(inline(UserSummary)),
-  },
-  { $id: 'Post', title: 'Post' },
-);
-export type Post = Static<typeof Post>;
+/** Request schemas of the posts routes; the Post they answer is core/posts.schemas.ts. */
 
 export const POST_CONTENT_MAX = 1000;
 export const POST_MEDIA_MAX = 4;
@@ -84,6 +12,24 @@ export const PostContent = Text({
   maxLength: 4000,
   description: '0-1000 characters after trimming; empty only with media or a poll',
 });
+
+export const POLL_OPTION_MAX = 80;
+
+/** A poll as it is created with a post. */
+export const NewPoll = Type.Object(
+  {
+    options: Type.Array(Text({ maxLength: 200, description: '1-80 characters after trimming' }), {
+      minItems: 2,
+      maxItems: 4,
+      description: '2-4 options, distinct ignoring case',
+    }),
+    duration_days: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 7, default: 1, description: 'open for 1-7 days' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type NewPoll = Static<typeof NewPoll>;
 
 export const NewPost = Type.Object({
   content: PostContent,

@@ -1,24 +1,24 @@
+import { ensureNoBlock, requireLivePost } from '../../core/access.js';
+import type { PageQuery } from '../../core/keyset.js';
+import { listPosts } from '../../core/posts.list.js';
+import type { Post } from '../../core/posts.schemas.js';
+import { findPosts } from '../../core/posts.view.js';
+import { userExists } from '../../core/users.js';
 import type { Db } from '../../db/index.js';
-import { decodeCursor, type PageResult } from '../../lib/cursor.js';
 import { forbidden, invalid, notFound } from '../../lib/errors.js';
 import { isPgError } from '../../lib/pg-errors.js';
 import { cleanText } from '../../lib/text.js';
 import { extractTickers, normalizeSymbol } from '../../lib/tickers.js';
 import type { CurrentUser } from '../../plugins/auth.js';
-import { cleanPollOptions } from '../polls/polls.service.js';
-import { userExists } from '../users/users.repository.js';
-import { ensureNoBlock, requireLivePost } from './posts.access.js';
-import { findPosts, toPostPage } from './posts.builder.js';
 import {
   attachMedia,
   insertPoll,
   insertPost,
   linkTickers,
-  type PostListParams,
-  selectPostRows,
   softDeletePost,
 } from './posts.repository.js';
-import { type NewPost, POST_CONTENT_MAX, type Post, type PostsQuery } from './posts.schemas.js';
+import { cleanPollOptions } from './posts.rules.js';
+import { type NewPost, POST_CONTENT_MAX, type PostsQuery } from './posts.schemas.js';
 
 export interface PostInput extends NewPost {
   /** Set for a quote (POST /posts/{id}/reposts with `quote`). */
@@ -27,8 +27,8 @@ export interface PostInput extends NewPost {
 
 /**
  * Creates a post with its tickers, media and poll in one transaction, and answers it as a
- * Post. Content rules are API.md's: 0-1000 characters after trimming, empty only with media
- * or a poll.
+ * Post. Content rules (docs/rules.md "Posts"): 0-1000 characters after trimming, empty only
+ * with media or a poll.
  */
 export async function createPost(db: Db, authorId: string, input: PostInput): Promise<Post> {
   const content = cleanText(input.content, input.quotedPostId ? 'quote' : 'content', {
@@ -102,49 +102,26 @@ export async function deletePost(db: Db, postId: string, user: CurrentUser): Pro
   if (!(await softDeletePost(db, postId))) throw notFound('post');
 }
 
-/**
- * A page of live posts, newest first, with the Post shape: the reusable list behind
- * GET /posts, GET /users/{id}/posts and a ticker stream (`ticker`). 1-2 queries.
- */
-export async function listPosts(
-  db: Db,
-  params: Omit<PostListParams, 'cursor'> & { cursor?: string | undefined },
-): Promise<PageResult<Post>> {
-  const cursor = params.cursor === undefined ? undefined : decodeCursor(params.cursor);
-  const rows = await selectPostRows(db, { ...params, cursor });
-  return toPostPage(
-    db,
-    rows,
-    params.limit,
-    (r) => ({ t: r.created_at, id: r.id }),
-    params.viewerId,
-  );
-}
-
 export async function listAllPosts(db: Db, query: PostsQuery, viewerId: string | null) {
   let ticker: string | undefined;
   if (query.ticker !== undefined) {
     ticker = normalizeSymbol(query.ticker);
     if (!ticker) throw invalid('ticker', 'is not a ticker symbol');
   }
-  return listPosts(db, {
-    viewerId,
-    limit: query.limit,
-    cursor: query.cursor,
-    offset: query.offset,
-    ticker,
-    authorId: query.author_id,
-    sentiment: query.sentiment,
-  });
+  return listPosts(
+    db,
+    { viewerId, ticker, authorId: query.author_id, sentiment: query.sentiment },
+    query,
+  );
 }
 
 /** A user's page: a mute changes nothing there, a block hides the posts. */
 export async function listUserPosts(
   db: Db,
   userId: string,
-  query: { limit: number; cursor?: string | undefined; offset?: number | undefined },
+  query: PageQuery,
   viewerId: string | null,
 ) {
   if (!(await userExists(db, userId))) throw notFound('user');
-  return listPosts(db, { ...query, viewerId, authorId: userId, hide: 'blocks' });
+  return listPosts(db, { viewerId, authorId: userId, hide: 'blocks' }, query);
 }

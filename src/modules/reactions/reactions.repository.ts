@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 
+/**
+ * Likes of posts and comments. A like moves the target's reactions_count and notifies its
+ * author through the triggers `reactions_counter` (migration 0002) and `reactions_notify`
+ * (0012), in the statement's transaction; an unlike takes both back.
+ */
 export type ReactionTarget = { postId: string } | { commentId: string };
 
 const ATTEMPTS = 12;

@@ -1,17 +1,9 @@
-import { Type } from 'typebox';
-import type { App } from '../../app.js';
-import { CommentIdParams, Nullable, PostIdParams } from '../../lib/schemas.js';
+import type { App } from '../../app-type.js';
+import { CommentIdParams, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import { acceptEmptyJsonBody } from '../../plugins/optional-body.js';
+import { ReactionBody, ReactionState } from './reactions.schemas.js';
 import { toggleCommentReaction, togglePostReaction } from './reactions.service.js';
-
-const ReactionBody = Nullable(
-  Type.Object({ type: Type.Optional(Type.Literal('like', { description: 'the only kind' })) }),
-);
-const ReactionState = Type.Object({
-  reacted: Type.Boolean({ description: 'whether you like it now' }),
-  reactions: Type.Integer({ description: 'likes it has now' }),
-});
 
 export default async function reactionsRoutes(app: App) {
   acceptEmptyJsonBody(app);

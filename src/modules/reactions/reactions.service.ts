@@ -1,13 +1,8 @@
+import { ensureNoBlock, requireLiveComment, requireLivePost } from '../../core/access.js';
 import type { Db } from '../../db/index.js';
 import { conflict } from '../../lib/errors.js';
-import { requireLiveComment } from '../comments/comments.service.js';
-import { ensureNoBlock, requireLivePost } from '../posts/posts.access.js';
 import { type ReactionTarget, reactionCount, toggleReaction } from './reactions.repository.js';
-
-export interface ReactionState {
-  reacted: boolean;
-  reactions: number;
-}
+import type { ReactionState } from './reactions.schemas.js';
 
 async function toggle(db: Db, userId: string, target: ReactionTarget): Promise<ReactionState> {
   const reacted = await toggleReaction(db, userId, target);

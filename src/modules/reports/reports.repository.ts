@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
+import type { Keyset } from '../../core/keyset.js';
+import { userSummaryOf } from '../../core/users.js';
 import type { Db } from '../../db/index.js';
 import type { ReportReason } from '../../db/types.js';
-import type { Cursor } from '../../lib/cursor.js';
-import { userSummaryOf } from '../users/users.summary.js';
 
 type TargetType = 'post' | 'comment' | 'user';
 
@@ -59,21 +59,19 @@ export type ReportRow = Awaited<
 
 export async function listReports(
   db: Db,
-  params: { status?: string; targetType?: string; cursor?: Cursor; limit: number },
+  params: { status?: string; targetType?: string },
+  page: Keyset,
 ): Promise<ReportRow[]> {
   let query = reportsSelect(db);
   if (params.status) query = query.where('reports.status', '=', params.status as 'open');
   if (params.targetType) {
     query = query.where('reports.target_type', '=', params.targetType as TargetType);
   }
-  if (params.cursor) {
-    const { t, id } = params.cursor;
-    query = query.where(sql<boolean>`(reports.created_at, reports.id) < (${t}, ${id})`);
-  }
   return query
+    .where(page.after('reports.created_at', 'reports.id'))
     .orderBy('reports.created_at', 'desc')
     .orderBy('reports.id', 'desc')
-    .limit(sql.lit(params.limit + 1))
+    .limit(page.fetch)
     .execute();
 }
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { Page, Uuid } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import {

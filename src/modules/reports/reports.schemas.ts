@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
+import { UserSummary } from '../../core/users.js';
 import { Nullable, PageQuery, Text, Timestamp, Uuid } from '../../lib/schemas.js';
-import { UserSummary } from '../users/users.schemas.js';
 
 export const ReportTargetType = Type.Union([
   Type.Literal('post'),

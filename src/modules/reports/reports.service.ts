@@ -1,6 +1,7 @@
+import { otherUser } from '../../core/access.js';
+import { keyset, type PageResult } from '../../core/keyset.js';
 import type { Db } from '../../db/index.js';
-import { decodeCursor, type PageResult, toPage } from '../../lib/cursor.js';
-import { invalid, notFound } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
 import { cleanText } from '../../lib/text.js';
 import {
   decideReport,
@@ -13,9 +14,7 @@ import {
 import type { NewReport, Report, ReportDecision, ReportsQuery } from './reports.schemas.js';
 
 export async function createReport(db: Db, reporterId: string, body: NewReport) {
-  if (body.target_type === 'user' && body.target_id === reporterId) {
-    throw invalid('target_id', 'must not be yourself');
-  }
+  if (body.target_type === 'user') otherUser(reporterId, body.target_id, 'target_id');
   const details =
     body.details === undefined ? null : cleanText(body.details, 'details', { max: 1000 }) || null;
   if (!(await targetExists(db, body.target_type, body.target_id))) {
@@ -52,13 +51,16 @@ function toReport(row: ReportRow): Report {
 }
 
 export async function reportQueue(db: Db, query: ReportsQuery): Promise<PageResult<Report>> {
-  const rows = await listReports(db, {
-    ...(query.status ? { status: query.status } : {}),
-    ...(query.target_type ? { targetType: query.target_type } : {}),
-    ...(query.cursor ? { cursor: decodeCursor(query.cursor) } : {}),
-    limit: query.limit,
-  });
-  return toPage(rows, query.limit, (r) => ({ t: r.created_at, id: r.id }), toReport);
+  const page = keyset(query);
+  const rows = await listReports(
+    db,
+    {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.target_type ? { targetType: query.target_type } : {}),
+    },
+    page,
+  );
+  return page.page(rows, (r) => ({ t: r.created_at, id: r.id }), toReport);
 }
 
 export async function decide(

@@ -1,8 +1,7 @@
 import { type SqlBool, sql } from 'kysely';
+import { userSummaryColumns } from '../../core/users.js';
+import { visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
-import type { DB } from '../../db/types.js';
-import { visibleTo } from '../content-filters/visibility.js';
-import { userSummaryColumns } from '../users/users.summary.js';
 
 /**
  * Search over users (username, display name) and tickers (symbol, name), ranked: 0 an exact
@@ -60,7 +59,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
           .select(exactMatch(term).as('exact'))
           .where('users.deleted_at', 'is', null)
           .where(userPrefixMatch(term))
-          .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
+          .where(visibleTo(viewerId, 'users.id'))
           .limit(sql.lit(PREFIX_CANDIDATES + 1)),
     )
     .selectFrom('candidates')
@@ -78,7 +77,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
     .select([...userSummaryColumns, 'users.followers_count', sql<number>`0`.as('rank')])
     .where('users.deleted_at', 'is', null)
     .where(exactMatch(term))
-    .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
+    .where(visibleTo(viewerId, 'users.id'))
     .limit(sql.lit(limit));
   const popular = db
     .selectFrom('users')
@@ -86,7 +85,7 @@ export async function searchUsersByPrefix(db: Db, { term, viewerId, limit }: Sea
     .where('users.deleted_at', 'is', null)
     .where(userPrefixMatch(term))
     .where(sql<SqlBool>`not ${exactMatch(term)}`)
-    .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
+    .where(visibleTo(viewerId, 'users.id'))
     .orderBy('users.followers_count', 'desc')
     .orderBy('users.username')
     .limit(sql.lit(limit));
@@ -120,7 +119,7 @@ export async function searchUsersBySimilarity(db: Db, { term, viewerId, limit }:
       .where('users.deleted_at', 'is', null)
       .where(sql<SqlBool>`${sql.ref(column)} % ${term}`)
       .where(sql<SqlBool>`not ${userPrefixMatch(term)}`)
-      .where(visibleTo<DB, 'users'>(viewerId, 'users.id'))
+      .where(visibleTo(viewerId, 'users.id'))
       .orderBy(sql`${sql.ref(column)} <-> ${term}`)
       .limit(sql.lit(limit));
   // union (not union all): a user close by both names comes once; each branch is a subquery

@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { viewerId } from '../../plugins/auth.js';
 import { SearchQuery, SearchResults } from './search.schemas.js';
 import { search } from './search.service.js';
@@ -7,6 +7,7 @@ export default async function searchRoutes(app: App) {
   app.get(
     '/search',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'search',
         summary: 'Search users and tickers',

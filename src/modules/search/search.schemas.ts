@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
+import { Ticker } from '../../core/tickers.js';
+import { UserSummary } from '../../core/users.js';
 import { Text } from '../../lib/schemas.js';
-import { Ticker } from '../tickers/tickers.schemas.js';
-import { UserSummary } from '../users/users.schemas.js';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from './search.service.js';
 
 export const SearchQuery = Type.Object({

@@ -1,7 +1,7 @@
+import { toUserSummary } from '../../core/users.js';
 import type { Db } from '../../db/index.js';
 import { invalid } from '../../lib/errors.js';
 import { cleanText } from '../../lib/text.js';
-import { toUserSummary } from '../users/users.summary.js';
 import {
   searchTickersByPrefix,
   searchTickersBySimilarity,

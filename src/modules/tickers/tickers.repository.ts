@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import type { TrendingTickersView } from '../../db/types.js';
 
 /** A ticker with the live posts that mentioned it in the last 24 h, by sentiment. */
 export async function findTickerPage(db: Db, symbol: string) {
@@ -25,25 +24,6 @@ export async function findTickerPage(db: Db, symbol: string) {
     .where('t.symbol', '=', symbol)
     .groupBy(['t.symbol', 't.name', 't.post_count'])
     .executeTakeFirst();
-}
-
-export async function listTrending(db: Db, period: TrendingTickersView['period'], limit: number) {
-  return db
-    .selectFrom('trending_tickers')
-    .select(['symbol', 'mentions', 'rank'])
-    .where('period', '=', period)
-    .orderBy('rank')
-    .limit(sql.lit(limit))
-    .execute();
-}
-
-export async function viewRefreshedAt(db: Db, view: string): Promise<Date | null> {
-  const row = await db
-    .selectFrom('view_refreshes')
-    .select('refreshed_at')
-    .where('view_name', '=', view)
-    .executeTakeFirst();
-  return row?.refreshed_at ?? null;
 }
 
 export async function listWatchlist(db: Db, userId: string) {
@@ -74,20 +54,6 @@ export async function watchlistState(db: Db, userId: string, symbol: string) {
     ])
     .where('user_id', '=', userId)
     .executeTakeFirstOrThrow();
-}
-
-/**
- * Creates the tickers rows that are missing (a first mention, an interest, a watchlist entry
- * creates its ticker). In symbol order, so that two transactions adding overlapping new
- * symbols take their locks in the same order and cannot deadlock.
- */
-export async function ensureTickers(db: Db, symbols: readonly string[]): Promise<void> {
-  if (!symbols.length) return;
-  await db
-    .insertInto('tickers')
-    .values([...symbols].sort().map((symbol) => ({ symbol })))
-    .onConflict((oc) => oc.column('symbol').doNothing())
-    .execute();
 }
 
 export async function insertWatchlistItem(db: Db, userId: string, symbol: string): Promise<void> {

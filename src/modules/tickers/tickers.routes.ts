@@ -1,20 +1,13 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
+import { Post } from '../../core/posts.schemas.js';
+import { Trending, TrendingQuery, trendingTickers } from '../../core/tickers.js';
 import { Page } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
-import { Post } from '../posts/posts.schemas.js';
-import {
-  SymbolParams,
-  TickerPage,
-  TickerPostsQuery,
-  Trending,
-  TrendingQuery,
-  Watchlist,
-} from './tickers.schemas.js';
+import { SymbolParams, TickerPage, TickerPostsQuery, Watchlist } from './tickers.schemas.js';
 import {
   addToWatchlist,
   getTickerPage,
   getTickerPosts,
-  getTrending,
   getWatchlist,
   removeFromWatchlist,
   WATCHLIST_MAX,
@@ -25,6 +18,7 @@ export default async function tickersRoutes(app: App) {
   app.get(
     '/tickers/trending',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'getTrendingTickers',
         summary: 'Tickers ranked by mentions',
@@ -36,12 +30,13 @@ export default async function tickersRoutes(app: App) {
         response: { 200: Trending },
       },
     },
-    async (request) => getTrending(app.db, request.query.window, request.query.limit),
+    async (request) => trendingTickers(app.db, request.query.window, request.query.limit),
   );
 
   app.get(
     '/tickers/:symbol',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'getTicker',
         summary: 'A ticker page',
@@ -59,6 +54,7 @@ export default async function tickersRoutes(app: App) {
   app.get(
     '/tickers/:symbol/posts',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'listTickerPosts',
         summary: "A ticker's stream of posts, newest first",

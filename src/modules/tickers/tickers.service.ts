@@ -1,20 +1,17 @@
+import type { PageQuery, PageResult } from '../../core/keyset.js';
+import { listPosts } from '../../core/posts.list.js';
+import type { Post } from '../../core/posts.schemas.js';
+import { ensureTickers } from '../../core/tickers.js';
 import type { Db } from '../../db/index.js';
-import type { TrendingTickersView } from '../../db/types.js';
-import type { PageResult } from '../../lib/cursor.js';
 import { invalid, notFound } from '../../lib/errors.js';
 import { normalizeSymbol } from '../../lib/tickers.js';
-import type { Post } from '../posts/posts.schemas.js';
-import { listPosts } from '../posts/posts.service.js';
 import {
   deleteWatchlistItem,
-  ensureTickers,
   findTickerPage,
   insertWatchlistItem,
-  listTrending,
   listWatchlist,
   lockWatchlist,
   tickerExists,
-  viewRefreshedAt,
   watchlistState,
 } from './tickers.repository.js';
 
@@ -37,27 +34,19 @@ export async function getTickerPage(db: Db, rawSymbol: string) {
 
 /**
  * GET /tickers/{symbol}/posts: the ticker's live posts, newest first, read along the
- * post_tickers index; the viewer's mutes and blocks left out (API.md: a mute hides a user's
- * posts from ticker streams). The symbol is read as on the ticker page: any case, `$` or `#`
+ * post_tickers index; the viewer's mutes and blocks left out (a mute hides a user's posts from
+ * ticker streams). The symbol is read as on the ticker page: any case, `$` or `#`
  * allowed; malformed or never mentioned is 404. 2 queries (3 when a post quotes another).
  */
 export async function getTickerPosts(
   db: Db,
   rawSymbol: string,
-  query: { limit: number; cursor?: string | undefined },
+  query: PageQuery,
   viewerId: string | null,
 ): Promise<PageResult<Post>> {
   const symbol = normalizeSymbol(rawSymbol);
   if (symbol === undefined || !(await tickerExists(db, symbol))) throw notFound('ticker');
-  return listPosts(db, { viewerId, limit: query.limit, cursor: query.cursor, ticker: symbol });
-}
-
-export async function getTrending(db: Db, window: TrendingTickersView['period'], limit: number) {
-  const [items, refreshedAt] = await Promise.all([
-    listTrending(db, window, limit),
-    viewRefreshedAt(db, 'trending_tickers'),
-  ]);
-  return { items, refreshed_at: refreshedAt?.toISOString() ?? null };
+  return listPosts(db, { viewerId, ticker: symbol }, query);
 }
 
 /** On the watchlist routes the symbol is what the user asks to store: a malformed one is 422. */

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
+import { ensureTickers } from '../../core/tickers.js';
 import type { Db } from '../../db/index.js';
 import type { NewUser, UserUpdate } from '../../db/types.js';
-import { ensureTickers } from '../tickers/tickers.repository.js';
 
 /** Profiles, by id or by name, with their counters and the viewer's relation. */
 
@@ -112,17 +112,6 @@ export async function insertUser(db: Db, user: NewUser): Promise<void> {
 
 export async function updateUser(db: Db, userId: string, patch: UserUpdate): Promise<void> {
   await db.updateTable('users').set(patch).where('id', '=', userId).execute();
-}
-
-/** Whether a user with a profile exists and is not deleted. */
-export async function userExists(db: Db, userId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', userId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 /** Makes the user's interests exactly `symbols`. */

@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
 import { hashIp, requestCountry } from '../../lib/ip.js';
 import { UserIdParams } from '../../lib/schemas.js';
 import { adminWithoutProfile, currentUserId, viewerId } from '../../plugins/auth.js';
@@ -77,6 +77,7 @@ export default async function usersRoutes(app: App) {
   app.get(
     '/users/:user_id',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'getUser',
         summary: 'A user profile',
@@ -92,6 +93,7 @@ export default async function usersRoutes(app: App) {
   app.get(
     '/users/by-username/:username',
     {
+      config: { auth: 'public' },
       schema: {
         operationId: 'getUserByUsername',
         summary: 'A user profile by username (any case)',

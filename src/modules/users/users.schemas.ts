@@ -1,19 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { Nullable, Text, Timestamp, Uuid } from '../../lib/schemas.js';
-
-/** The short form of a user, shown beside everything they wrote (API.md "UserSummary"). */
-export const UserSummary = Type.Object(
-  {
-    id: Uuid,
-    username: Type.String(),
-    display_name: Type.String(),
-    profile_picture_url: Nullable(Type.String({ format: 'uri' })),
-  },
-  // no $id: a Post holds several UserSummaries (author, quoted author, reposted_by), and the
-  // serializer refuses one $id appearing twice in a response
-  { title: 'UserSummary' },
-);
-export type UserSummary = Static<typeof UserSummary>;
+import { UserSummary } from '../../core/users.js';
+import { Nullable, Text, Timestamp } from '../../lib/schemas.js';
 
 /** How the viewer stands with a user; null when anonymous or looking at oneself. */
 const ViewerRelation = Type.Object({

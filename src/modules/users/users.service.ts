@@ -1,7 +1,7 @@
+import { findAccount } from '../../core/users.js';
 import type { Db } from '../../db/index.js';
 import type { UserUpdate } from '../../db/types.js';
 import { conflict, notFound } from '../../lib/errors.js';
-import { findAccount } from '../auth/auth.repository.js';
 import {
   findProfile,
   insertUser,

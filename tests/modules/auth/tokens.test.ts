@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../src/lib/errors.js';
-import { createTokenVerifier, mintToken } from '../../../src/modules/auth/auth.tokens.js';
+import { createTokenVerifier, mintToken } from '../../../src/lib/tokens.js';
 import { TEST_JWT_SECRET } from '../../helpers/env.js';
 import { type JwksServer, startJwksServer } from '../../helpers/jwks-server.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Post } from '../../../src/core/posts.schemas.js';
 import { listBookmarks } from '../../../src/modules/bookmarks/bookmarks.service.js';
-import type { Post } from '../../../src/modules/posts/posts.schemas.js';
 import { useTestApp } from '../../helpers/app.js';
 import { addFilter, countingDb } from '../../helpers/content.js';
 import {

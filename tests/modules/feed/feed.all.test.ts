@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Post } from '../../../src/core/posts.schemas.js';
 import { getFeed } from '../../../src/modules/feed/feed.service.js';
-import type { Post } from '../../../src/modules/posts/posts.schemas.js';
 import { useTestApp } from '../../helpers/app.js';
 import { addFilter, countingDb } from '../../helpers/content.js';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { openDatabase } from '../../../src/db/index.js';
-import { mintToken } from '../../../src/modules/auth/auth.tokens.js';
+import { mintToken } from '../../../src/lib/tokens.js';
 import { testConfig, useTestApp } from '../../helpers/app.js';
 import { TEST_JWT_SECRET } from '../../helpers/env.js';
 import { createUser, insertPost } from '../../helpers/factories.js';

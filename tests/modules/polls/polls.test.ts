@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Poll } from '../../../src/modules/polls/polls.schemas.js';
-import type { Post } from '../../../src/modules/posts/posts.schemas.js';
+import type { Poll } from '../../../src/core/polls.js';
+import type { Post } from '../../../src/core/posts.schemas.js';
 import { useTestApp } from '../../helpers/app.js';
 import { addFilter } from '../../helpers/content.js';
 import { createPost, createUser, expectError, type TestUser } from '../../helpers/factories.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { Post } from '../../../src/modules/posts/posts.schemas.js';
+import type { Post } from '../../../src/core/posts.schemas.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createPost, createUser, type TestUser } from '../../helpers/factories.js';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../../src/lib/cursor.js';
-import type { Post } from '../../../src/modules/posts/posts.schemas.js';
+import { encodeCursor } from '../../../src/core/keyset.js';
+import type { Post } from '../../../src/core/posts.schemas.js';
 import { useTestApp } from '../../helpers/app.js';
 import { addFilter } from '../../helpers/content.js';
 import {

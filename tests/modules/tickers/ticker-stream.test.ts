@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Post } from '../../../src/modules/posts/posts.schemas.js';
+import type { Post } from '../../../src/core/posts.schemas.js';
 import { getTickerPosts } from '../../../src/modules/tickers/tickers.service.js';
 import { useTestApp } from '../../helpers/app.js';
 import { addFilter, countingDb } from '../../helpers/content.js';

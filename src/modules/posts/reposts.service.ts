@@ -1,9 +1,15 @@
+import { ensureNoBlock, requireLivePost } from '../../core/access.js';
+import type { Sentiment } from '../../core/posts.schemas.js';
 import type { Db } from '../../db/index.js';
 import { notFound } from '../../lib/errors.js';
-import { ensureNoBlock, requireLivePost } from '../posts/posts.access.js';
-import type { Sentiment } from '../posts/posts.schemas.js';
-import { createQuote } from '../posts/posts.service.js';
+import { createQuote } from './posts.service.js';
 import { deleteRepost, insertRepost } from './reposts.repository.js';
+
+/**
+ * Plain reposts and quotes. A plain repost moves the post's reposts_count and notifies its
+ * author through the triggers `reposts_counter` (0002) and `reposts_notify` (0012); a quote
+ * is a post of its own (posts.service.ts).
+ */
 
 export async function repost(db: Db, userId: string, postId: string) {
   const post = await requireLivePost(db, postId);

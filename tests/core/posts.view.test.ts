@@ -1,16 +1,12 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  findPosts,
-  postColumns,
-  toPostPage,
-  toPosts,
-} from '../../../src/modules/posts/posts.builder.js';
-import type { Post } from '../../../src/modules/posts/posts.schemas.js';
-import { listPosts } from '../../../src/modules/posts/posts.service.js';
-import { useTestApp } from '../../helpers/app.js';
-import { countingDb } from '../../helpers/content.js';
-import { createMedia, createPost, createUser, type TestUser } from '../../helpers/factories.js';
+import { keyset } from '../../src/core/keyset.js';
+import { listPosts } from '../../src/core/posts.list.js';
+import type { Post } from '../../src/core/posts.schemas.js';
+import { findPosts, postColumns, toPostPage, toPosts } from '../../src/core/posts.view.js';
+import { useTestApp } from '../helpers/app.js';
+import { countingDb } from '../helpers/content.js';
+import { createMedia, createPost, createUser, type TestUser } from '../helpers/factories.js';
 
 describe('the Post builder', () => {
   const t = useTestApp();
@@ -66,10 +62,10 @@ describe('the Post builder', () => {
 
   it('builds a whole rich page in the same number of queries as a page of one', async () => {
     const { db, counter } = countingDb(t.db);
-    const one = await listPosts(db, { viewerId: viewer.id, limit: 1 });
+    const one = await listPosts(db, { viewerId: viewer.id }, { limit: 1 });
     const forOne = counter.count;
     counter.reset();
-    const twenty = await listPosts(db, { viewerId: viewer.id, limit: 20 });
+    const twenty = await listPosts(db, { viewerId: viewer.id }, { limit: 20 });
     const forTwenty = counter.count;
 
     expect(one.items).toHaveLength(1);
@@ -94,7 +90,7 @@ describe('the Post builder', () => {
     const { db, counter } = countingDb(t.db);
     const author = await createUser(t);
     await createPost(t, author, 'plain $SPY');
-    const page = await listPosts(db, { viewerId: null, limit: 20, authorId: author.id });
+    const page = await listPosts(db, { viewerId: null, authorId: author.id }, { limit: 20 });
     expect(page.items).toHaveLength(1);
     expect(counter.count).toBe(1);
   });
@@ -165,7 +161,7 @@ describe('the Post builder', () => {
     const page = await toPostPage(
       t.db,
       rows,
-      limit,
+      keyset({ limit }),
       (r) => ({ t: r.bookmarked_at, id: r.id }),
       viewer.id,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Post } from '../../../src/modules/posts/posts.schemas.js';
+import type { Post } from '../../../src/core/posts.schemas.js';
 import { useTestApp } from '../../helpers/app.js';
 import { addFilter } from '../../helpers/content.js';
 import { createPost, createUser, expectError, type TestUser } from '../../helpers/factories.js';

@@ -7,8 +7,8 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import type { Config } from '../../config.js';
-import { AppError, unauthorized, unavailable } from '../../lib/errors.js';
+import { AppError, unauthorized, unavailable } from './errors.js';
+import { isUuid } from './schemas.js';
 
 /**
  * Supabase access tokens. HS256 tokens are checked with the legacy secret; ES256 and RS256
@@ -26,7 +26,6 @@ export interface VerifiedToken {
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CLOCK_TOLERANCE_S = 30;
 const CACHE_TTL_MS = 5 * 60_000;
 const CACHE_MAX_TOKENS = 10_000;
@@ -39,9 +38,14 @@ export function issuerOf(supabaseUrl: string): string {
   return `${supabaseUrl}/auth/v1`;
 }
 
-export function createTokenVerifier(
-  config: Pick<Config, 'jwtSecret' | 'supabaseUrl' | 'jwtAudience'>,
-): TokenVerifier {
+/** What a verifier checks tokens against: the HS256 secret, the project's JWKS, or both. */
+export interface TokenSettings {
+  jwtSecret: string | undefined;
+  supabaseUrl: string | undefined;
+  jwtAudience: string;
+}
+
+export function createTokenVerifier(config: TokenSettings): TokenVerifier {
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
   const jwks = config.supabaseUrl
     ? createRemoteJWKSet(jwksUrl(config.supabaseUrl), {
@@ -92,7 +96,7 @@ export function createTokenVerifier(
     } catch (error) {
       throw toAuthError(error);
     }
-    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) {
+    if (typeof payload.sub !== 'string' || !isUuid(payload.sub)) {
       throw unauthorized('the access token names no user');
     }
     const appMetadata = payload.app_metadata as { role?: unknown } | undefined;

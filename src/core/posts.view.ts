@@ -1,5 +1,5 @@
 /**
- * The one way to build API.md's Post, for a whole page at once, in a fixed number of queries:
+ * The one way to build a Post, for a whole page at once, in a fixed number of queries:
  * ONE statement for the page (author, tickers, media, poll, stats and viewer flags come as
  * correlated subselects / json_agg of each row) plus, only when some post on the page quotes
  * another, ONE statement for the quoted posts. Whatever the page holds: 1 or 2 queries.
@@ -9,32 +9,31 @@
  *   `posts` table is in scope under the name `posts` (joined, or the FROM itself).
  * - `toPosts(db, rows, viewerId)`: rows selected with postColumns → Post objects, in the same
  *   order (one more query for the quoted posts). A row may carry `reposted_by` (a UserSummary,
- *   e.g. `userSummaryOf` of users.summary.ts, or null): it is copied onto the Post.
- * - `toPostPage(db, rows, limit, key, viewerId)`: the same for limit+1 rows, as a page
- *   `{ items, next_cursor }` (lib/cursor.ts); `key` gives the (time, id) the query orders by.
+ *   e.g. `userSummaryOf` of core/users.ts, or null): it is copied onto the Post.
+ * - `toPostPage(db, rows, keyset, key, viewerId)`: the same for limit+1 rows, as a page
+ *   `{ items, next_cursor }` (core/keyset.ts); `key` gives the (time, id) the query orders by.
  * - `findPosts(db, ids, viewerId)`: live posts by id, in the order of `ids` (missing, deleted
  *   ones left out).
- * - `pollObject(viewerId)`: the Poll JSON of the poll aliased `pl` (used by the polls routes).
  *
  * Reuse, e.g. bookmarks (ordered by bookmark time):
  *   const rows = await db.selectFrom('bookmarks')
  *     .innerJoin('posts', 'posts.id', 'bookmarks.post_id')
  *     .select(postColumns(viewerId)).select('bookmarks.created_at as bookmarked_at')
  *     .where('bookmarks.user_id', '=', viewerId).where('posts.deleted_at', 'is', null)
+ *     .where(page.after('bookmarks.created_at', 'bookmarks.post_id'))
  *     .orderBy('bookmarks.created_at', 'desc').orderBy('bookmarks.post_id', 'desc')
- *     .limit(sql.lit(limit + 1)).execute();   // a literal: see postRowsQuery
- *   return toPostPage(db, rows, limit, (r) => ({ t: r.bookmarked_at, id: r.id }), viewerId);
+ *     .limit(page.fetch).execute();
+ *   return toPostPage(db, rows, page, (r) => ({ t: r.bookmarked_at, id: r.id }), viewerId);
  * A feed adds `userSummaryOf(column).as('reposted_by')` (or null) for posts seen through a repost.
- * Visibility (mutes, blocks, deleted posts) is the caller's WHERE: the builder shows what it is given.
+ * Visibility (mutes, blocks, deleted posts: core/visibility.ts) is the caller's WHERE: the builder
+ * shows what it is given.
  */
 import { type RawBuilder, sql } from 'kysely';
-import type { Db } from '../../db/index.js';
-import type { PageResult } from '../../lib/cursor.js';
-import { toPage } from '../../lib/cursor.js';
-import type { Poll } from '../polls/polls.schemas.js';
-import type { UserSummary } from '../users/users.schemas.js';
-import { userSummaryOf } from '../users/users.summary.js';
+import type { Db } from '../db/index.js';
+import type { Keyset, PageResult } from './keyset.js';
+import { type PollJson, pollObject, toPoll } from './polls.js';
 import type { DeletedPost, Post, PostMedia, QuotedPost, Sentiment } from './posts.schemas.js';
+import { type UserSummary, userSummaryOf } from './users.js';
 
 interface PostStatsJson {
   reactions: number;
@@ -47,9 +46,6 @@ interface ViewerJson {
   reposted: boolean;
   bookmarked: boolean;
 }
-/** Poll as json_build_object returns it: expires_at is a string in the session's time zone. */
-export type PollJson = Omit<Poll, 'expires_at'> & { expires_at: string };
-
 /** What postColumns selects. */
 export interface PostRow {
   id: string;
@@ -65,25 +61,6 @@ export interface PostRow {
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
-}
-
-/** The Poll of the poll aliased `pl`, with the viewer's vote. */
-export function pollObject(viewerId: string | null): RawBuilder<PollJson> {
-  const viewerVote = viewerId
-    ? sql`(select v.option_id from poll_votes v where v.poll_id = pl.id and v.user_id = ${viewerId})`
-    : sql`null::uuid`;
-  return sql<PollJson>`json_build_object(
-    'id', pl.id,
-    'options', (
-      select coalesce(json_agg(json_build_object('id', o.id, 'text', o.text, 'votes', o.votes_count)
-        order by o.position), '[]'::json)
-      from poll_options o where o.poll_id = pl.id
-    ),
-    'total_votes', pl.total_votes,
-    'expires_at', pl.expires_at,
-    'is_expired', pl.expires_at <= now(),
-    'viewer_vote', ${viewerVote}
-  )`;
 }
 
 function viewerFlags(viewerId: string | null): RawBuilder<ViewerJson> {
@@ -126,10 +103,6 @@ export function postColumns(viewerId: string | null) {
     sql<Date>`posts.updated_at`.as('updated_at'),
     sql<Date | null>`posts.deleted_at`.as('deleted_at'),
   ] as const;
-}
-
-export function toPoll(json: PollJson): Poll {
-  return { ...json, expires_at: new Date(json.expires_at).toISOString() };
 }
 
 function shape(row: PostRow): Omit<Post, 'quoted_post' | 'reposted_by'> {
@@ -184,15 +157,14 @@ export async function toPosts(
 export async function toPostPage<R extends PostRowWithRepost>(
   db: Db,
   rows: readonly R[],
-  limit: number,
+  page: Pick<Keyset, 'limit' | 'page'>,
   key: (row: R) => { t: Date; id: string },
   viewerId: string | null,
 ): Promise<PageResult<Post>> {
-  const posts = await toPosts(db, rows.slice(0, limit), viewerId);
+  const posts = await toPosts(db, rows.slice(0, page.limit), viewerId);
   const paired = rows.map((row, i) => ({ row, post: posts[i] }));
-  return toPage(
+  return page.page(
     paired,
-    limit,
     ({ row }) => key(row),
     ({ post }) => post!,
   );

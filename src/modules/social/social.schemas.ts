@@ -1,5 +1,14 @@
 import { Type } from 'typebox';
-import { UserSummary } from '../users/users.schemas.js';
+import { UserSummary } from '../../core/users.js';
+import { Page, PageQuery } from '../../lib/schemas.js';
+
+export const FollowState = Type.Object({
+  following: Type.Boolean({ description: 'whether you follow this user now' }),
+  followers: Type.Integer({ minimum: 0, description: "the user's follower count now" }),
+});
+
+export const FollowListQuery = Type.Object(PageQuery);
+export const UserSummaryPage = Page(UserSummary);
 
 export const MuteState = Type.Object({
   muted: Type.Boolean({ description: 'whether you mute this user now' }),

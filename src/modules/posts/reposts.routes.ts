@@ -1,9 +1,10 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../app-type.js';
+import { Post, Sentiment } from '../../core/posts.schemas.js';
 import { Nullable, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import { acceptEmptyJsonBody } from '../../plugins/optional-body.js';
-import { Post, PostContent, Sentiment } from '../posts/posts.schemas.js';
+import { PostContent } from './posts.schemas.js';
 import { quote, repost, unrepost } from './reposts.service.js';
 
 const RepostBody = Nullable(

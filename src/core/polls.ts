@@ -1,0 +1,48 @@
+import { type RawBuilder, sql } from 'kysely';
+import { type Static, Type } from 'typebox';
+import { Nullable, Timestamp, Uuid } from '../lib/schemas.js';
+
+/** A poll as every answer shows it: inside its post, and alone after a vote or for results. */
+export const Poll = Type.Object(
+  {
+    id: Uuid,
+    options: Type.Array(
+      Type.Object({ id: Uuid, text: Type.String(), votes: Type.Integer({ minimum: 0 }) }),
+    ),
+    total_votes: Type.Integer({ minimum: 0 }),
+    expires_at: Timestamp,
+    is_expired: Type.Boolean(),
+    viewer_vote: Nullable(Uuid),
+  },
+  { $id: 'Poll', title: 'Poll' },
+);
+export type Poll = Static<typeof Poll>;
+
+/** Poll as json_build_object returns it: expires_at is a string in the session's time zone. */
+export type PollJson = Omit<Poll, 'expires_at'> & { expires_at: string };
+
+/**
+ * The Poll of the poll aliased `pl`, with the viewer's vote. The tallies are counters kept by
+ * the trigger `poll_votes_counter` (migration 0002) in the transaction of each vote.
+ */
+export function pollObject(viewerId: string | null): RawBuilder<PollJson> {
+  const viewerVote = viewerId
+    ? sql`(select v.option_id from poll_votes v where v.poll_id = pl.id and v.user_id = ${viewerId})`
+    : sql`null::uuid`;
+  return sql<PollJson>`json_build_object(
+    'id', pl.id,
+    'options', (
+      select coalesce(json_agg(json_build_object('id', o.id, 'text', o.text, 'votes', o.votes_count)
+        order by o.position), '[]'::json)
+      from poll_options o where o.poll_id = pl.id
+    ),
+    'total_votes', pl.total_votes,
+    'expires_at', pl.expires_at,
+    'is_expired', pl.expires_at <= now(),
+    'viewer_vote', ${viewerVote}
+  )`;
+}
+
+export function toPoll(json: PollJson): Poll {
+  return { ...json, expires_at: new Date(json.expires_at).toISOString() };
+}

@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.js';
+import { type Keyset, keyset, type PageQuery, type PageResult } from './keyset.js';
+import type { Post, Sentiment } from './posts.schemas.js';
+import { postColumns, toPostPage } from './posts.view.js';
+import { notBlocked, visibleTo } from './visibility.js';
+
+/**
+ * The list of live posts, newest first, behind GET /posts, GET /feed?type=all, a user's
+ * posts and a ticker's stream: one statement for the page, plus one for quoted posts when the
+ * page holds a quote.
+ */
+export interface PostListParams {
+  viewerId: string | null;
+  /** An upper-case symbol: posts mentioning it (driven by the post_tickers index). */
+  ticker?: string | undefined;
+  authorId?: string | undefined;
+  sentiment?: Sentiment | undefined;
+  /**
+   * Whose posts the viewer does not see: 'mutes-and-blocks' (GET /posts, ticker streams) or
+   * 'blocks' (a user's own page still lists them when muted).
+   */
+  hide?: 'mutes-and-blocks' | 'blocks';
+}
+
+export async function listPosts(
+  db: Db,
+  params: PostListParams,
+  query: PageQuery,
+): Promise<PageResult<Post>> {
+  const page = keyset(query);
+  const rows = await postRowsQuery(db, params, page).execute();
+  return toPostPage(db, rows, page, (r) => ({ t: r.created_at, id: r.id }), params.viewerId);
+}
+
+/**
+ * The statement of listPosts, unexecuted (the benchmark compiles it). With a ticker the page
+ * is read from post_tickers (symbol, created_at, post_id), whose created_at is the post's.
+ *
+ * With an offset, the skipped rows are chosen in a subquery of ids and only the page is
+ * built: the Post columns of the outer select are computed for every row the LIMIT node
+ * reads, skipped ones too (`offset=10000` took 2 s on the benchmark's data, against ~10 ms
+ * this way).
+ */
+export function postRowsQuery(db: Db, params: PostListParams, page: Keyset) {
+  const { viewerId, ticker } = params;
+  const time = ticker ? 'pt.created_at' : 'posts.created_at';
+  const id = ticker ? 'pt.post_id' : 'posts.id';
+  const hide =
+    params.hide === 'blocks'
+      ? notBlocked(viewerId, 'posts.author_id')
+      : visibleTo(viewerId, 'posts.author_id');
+  const rows = db
+    .selectFrom('posts')
+    .$if(ticker !== undefined, (qb) =>
+      qb.innerJoin('post_tickers as pt', (join) =>
+        join.onRef('pt.post_id', '=', 'posts.id').on('pt.symbol', '=', ticker!),
+      ),
+    )
+    .where('posts.deleted_at', 'is', null)
+    .$if(params.authorId !== undefined, (qb) => qb.where('posts.author_id', '=', params.authorId!))
+    .$if(params.sentiment !== undefined, (qb) =>
+      qb.where('posts.sentiment', '=', params.sentiment!),
+    )
+    .$if(page.cursor !== undefined, (qb) => qb.where(page.after(time, id)))
+    .where(hide)
+    .orderBy(sql.ref(time), 'desc')
+    .orderBy(sql.ref(id), 'desc')
+    .limit(page.fetch);
+  if (!page.offset) return rows.select(postColumns(viewerId));
+  return db
+    .selectFrom(
+      rows
+        .select([sql<string>`posts.id`.as('page_id'), sql<Date>`${sql.ref(time)}`.as('page_t')])
+        .offset(page.offset)
+        .as('page'),
+    )
+    .innerJoin('posts', 'posts.id', 'page.page_id')
+    .select(postColumns(viewerId))
+    .orderBy('page.page_t', 'desc')
+    .orderBy('page.page_id', 'desc');
+}
