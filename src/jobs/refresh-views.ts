@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { App } from '../app.js';
+import type { App } from '../app-type.js';
 import type { Db } from '../db/index.js';
 import {
   type RefreshResult,

@@ -45,9 +45,15 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const config = testConfig(env);
   const testDb = await createTestDatabase();
-  const app = await buildApp({ config, database: testDb.database });
-  await configure?.(app);
-  await app.ready();
+  let app: App;
+  try {
+    app = await buildApp({ config, database: testDb.database });
+    await configure?.(app);
+    await app.ready();
+  } catch (error) {
+    await testDb.close();
+    throw error;
+  }
   return {
     app,
     db: testDb.database.db,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { mintToken } from '../../src/lib/tokens.js';
-import { useTestApp } from '../helpers/app.js';
+import { authByQuery } from '../../src/plugins/auth.js';
+import { createTestApp, useTestApp } from '../helpers/app.js';
 import { createAccount, createUser, expectError } from '../helpers/factories.js';
 
 const configuredAdmin = randomUUID();
@@ -15,6 +16,20 @@ function levelRoutes(app: App) {
       user: request.user,
     }));
   }
+  app.get(
+    '/test/by-query',
+    {
+      config: { auth: authByQuery('view', { open: 'public', mine: 'token', profile: 'user' }) },
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { view: { type: 'string', default: 'open' } },
+        },
+      },
+    },
+    async (request) => ({ user: request.user }),
+  );
+  app.get('/test/cron', { config: { auth: 'cron' } }, async () => ({ ran: true }));
 }
 
 describe('auth hooks', () => {
@@ -127,5 +142,72 @@ describe('auth hooks', () => {
     };
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ scheme: 'bearer' });
     expect(doc.paths['/auth/verify']?.post?.security).toEqual([{}, { bearerAuth: [] }]);
+  });
+
+  it('takes the level of a route from a query parameter when the route says so', async () => {
+    const account = await createAccount(t);
+    const user = await createUser(t);
+    const get = (view: string | undefined, token?: string) =>
+      t.request({ method: 'GET', url: `/test/by-query${view ? `?view=${view}` : ''}`, token });
+
+    expect((await get(undefined)).statusCode).toBe(200); // the default, open
+    expect((await get('open')).statusCode).toBe(200);
+    expectError(await get('mine'), 401, 'unauthorized');
+    expect((await get('mine', account.token)).statusCode).toBe(200);
+    expectError(await get('profile', account.token), 403, 'onboarding_required');
+    expect((await get('profile', user.token)).json()).toMatchObject({ user: { id: user.id } });
+    // a value the route does not name asks for the most: a user
+    expectError(await get('other', account.token), 403, 'onboarding_required');
+  });
+
+  it('treats a cron route as missing while CRON_SECRET is unset, and never reads its token', async () => {
+    const user = await createUser(t);
+    expectError(await t.request({ method: 'GET', url: '/test/cron' }), 404, 'not_found');
+    // a user's token is not a cron secret, and is not checked as a token either
+    expectError(
+      await t.request({ method: 'GET', url: '/test/cron', token: user.token }),
+      404,
+      'not_found',
+    );
+  });
+});
+
+describe('a route that declares no auth level', () => {
+  it('stops the start with a message naming the route and the fix', async () => {
+    await expect(
+      createTestApp({}, (app) => {
+        app.get('/test/undeclared', async () => ({ open: true }));
+      }),
+    ).rejects.toThrow(
+      /^GET \/test\/undeclared declares no auth level: give the route config: \{ auth: 'public' \| 'token' \| 'user' \| 'admin' \| 'cron' \}/,
+    );
+  });
+
+  it('stops the start for a level that does not exist', async () => {
+    await expect(
+      createTestApp({}, (app) => {
+        app.get('/test/typo', { config: { auth: 'pubilc' as 'public' } }, async () => ({}));
+      }),
+    ).rejects.toThrow(/^GET \/test\/typo declares no auth level/);
+  });
+});
+
+describe('a cron route with CRON_SECRET set', () => {
+  const secret = 'cron-secret-of-the-auth-test-0123456789';
+  const t = useTestApp({ CRON_SECRET: secret }, (app) => {
+    app.get('/test/cron', { config: { auth: 'cron' } }, async () => ({ ran: true }));
+  });
+
+  it('runs with the secret and answers 401 without it, whatever else is sent', async () => {
+    const run = (authorization?: string) =>
+      t.request({
+        method: 'GET',
+        url: '/test/cron',
+        ...(authorization ? { headers: { authorization } } : {}),
+      });
+    expect((await run(`Bearer ${secret}`)).json()).toEqual({ ran: true });
+    for (const header of [undefined, 'Bearer wrong', `Basic ${secret}`, `Bearer ${secret}x`]) {
+      expectError(await run(header), 401, 'unauthorized');
+    }
   });
 });
