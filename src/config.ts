@@ -1,11 +1,165 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type Static, type TSchema, Type } from 'typebox';
+import { isUuid } from './lib/schemas.js';
 
 /**
- * Every setting of the service, read and validated once at start (API.md "Configuration").
- * Nothing else in the code reads process.env.
+ * Every setting of the service, declared once in `SETTINGS` below: its variable, type, default
+ * and meaning. `loadConfig` reads and checks the environment against it at start; README.md's
+ * settings table and .env.example are written from it (`npm run settings:docs`, and a test
+ * holds them to it). Nothing else in the code reads process.env.
  */
+
+/** How a setting is documented: grouped in .env.example, and where its default depends on others. */
+interface Setting<S extends TSchema = TSchema> {
+  type: S;
+  /** What the setting does, in a sentence or two. */
+  help: string;
+  /** The default, when it is a value; a text when it depends on other settings. */
+  default?: Static<S> | string;
+  /** Shown in .env.example as an example value. */
+  example?: string;
+  /** Required when NODE_ENV=production. */
+  production?: 'required';
+}
+
+/** A URL whose scheme is one of these (TypeBox string with our own `protocols` keyword). */
+const Url = (...protocols: string[]) => Type.String({ format: 'uri', protocols });
+const Secret = Type.String({ minLength: 32 });
+const List = (format?: 'uuid') => Type.Array(Type.String(format ? { format } : {}));
+
+const setting = <S extends TSchema>(s: Setting<S>) => s;
+
+export const SETTINGS = {
+  NODE_ENV: setting({
+    type: Type.Enum(['development', 'test', 'production']),
+    default: 'development',
+    help: 'The mode: development, test or production',
+  }),
+  PORT: setting({
+    type: Type.Integer({ minimum: 0, maximum: 65535 }),
+    default: 3000,
+    help: 'Where to listen: the port',
+  }),
+  HOST: setting({
+    type: Type.String(),
+    default: '127.0.0.1',
+    help: 'Where to listen: the address',
+  }),
+  LOG_LEVEL: setting({
+    type: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info (silent under NODE_ENV=test)',
+    help: 'How much the service logs: fatal, error, warn, info, debug, trace or silent',
+  }),
+  DATABASE_URL: setting({
+    type: Url('postgres:', 'postgresql:'),
+    help: 'PostgreSQL URL. Unset: the embedded database (PGlite) in PGLITE_DATA_DIR. Supabase: the pooler URL',
+    example:
+      'postgres://postgres.<ref>:<password>@aws-0-<region>.pooler.supabase.com:6543/postgres?sslmode=require',
+  }),
+  DATABASE_POOL_MAX: setting({
+    type: Type.Integer({ minimum: 1, maximum: 200 }),
+    default: 10,
+    help: 'Connections in the pool of each instance',
+  }),
+  DATABASE_PREPARED_STATEMENTS: setting({
+    type: Type.Boolean(),
+    default: 'true; false when DATABASE_URL uses port 6543',
+    help: "Name SQL statements so each connection plans them once (faster pages); Supabase's transaction pooler (port 6543) cannot keep them",
+  }),
+  DATA_DIR: setting({
+    type: Type.String(),
+    default: './.data',
+    help: 'Folder for local state: the generated development secrets, uploads, the embedded database',
+  }),
+  PGLITE_DATA_DIR: setting({
+    type: Type.String(),
+    default: 'DATA_DIR/pglite',
+    help: 'Folder of the embedded database; memory:// keeps it in memory (gone at exit)',
+  }),
+  SUPABASE_URL: setting({
+    type: Url('https:', 'http:'),
+    help: 'Supabase project URL: access tokens are verified against its JWKS (<SUPABASE_URL>/auth/v1/.well-known/jwks.json) and their issuer must be <SUPABASE_URL>/auth/v1',
+    example: 'https://<ref>.supabase.co',
+  }),
+  SUPABASE_JWT_SECRET: setting({
+    type: Secret,
+    default: 'generated in development (DATA_DIR/secrets.json)',
+    help: 'Legacy HS256 JWT secret of the project (Settings -> API), at least 32 characters. In production SUPABASE_URL or SUPABASE_JWT_SECRET is required; in development a secret is generated once and `npm run token` signs with it',
+  }),
+  SUPABASE_SERVICE_ROLE_KEY: setting({
+    type: Type.String(),
+    help: 'Service key of the Supabase project: needed by STORAGE_DRIVER=supabase',
+  }),
+  JWT_AUDIENCE: setting({
+    type: Type.String(),
+    default: 'authenticated',
+    help: 'Required "aud" claim of access tokens',
+  }),
+  ADMIN_USER_IDS: setting({
+    type: List('uuid'),
+    default: [],
+    help: 'Comma-separated user ids that are admins (besides app_metadata.role = "admin" in the token)',
+  }),
+  STORAGE_DRIVER: setting({
+    type: Type.Enum(['local', 'supabase']),
+    default: 'local',
+    help: 'Where uploaded files go: local (files under STORAGE_LOCAL_DIR, served by the API) or supabase (buckets profile-pictures and post-media; needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY)',
+  }),
+  STORAGE_LOCAL_DIR: setting({
+    type: Type.String(),
+    default: 'DATA_DIR/uploads',
+    help: 'Folder of the local storage driver',
+  }),
+  PUBLIC_BASE_URL: setting({
+    type: Url('https:', 'http:'),
+    default: 'http://HOST:PORT',
+    help: 'Base of the URLs handed out for stored files (local driver)',
+    example: 'https://api.pageshare.example',
+  }),
+  SENTRY_DSN: setting({ type: Url('https:', 'http:'), help: 'Send unexpected errors to Sentry' }),
+  CORS_ORIGINS: setting({
+    type: List(),
+    default: 'http://localhost:3000 in development, none in production',
+    help: 'Comma-separated origins allowed by CORS (* for any)',
+    example: 'https://pageshare.example',
+  }),
+  REDIS_URL: setting({
+    type: Url('redis:', 'rediss:'),
+    help: 'Shared store for rate limits across instances. Unset: in-process',
+    example: 'redis://127.0.0.1:6379',
+  }),
+  RATE_LIMIT_MAX: setting({
+    type: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    default: 600,
+    help: 'Requests a minute per user (per IP when anonymous); 0 turns rate limiting off',
+  }),
+  IP_HASH_SECRET: setting({
+    type: Secret,
+    default: 'generated in development (DATA_DIR/secrets.json)',
+    production: 'required',
+    help: 'Key of the HMAC that IP addresses are kept as (at least 32 characters)',
+  }),
+  TRUST_PROXY: setting({
+    type: Type.Boolean(),
+    default: false,
+    help: "Honour X-Forwarded-For and the platform's country headers (on behind Vercel or a proxy)",
+  }),
+  CRON_SECRET: setting({
+    type: Type.String(),
+    help: 'Bearer secret of GET /internal/cron/refresh-views (Vercel Cron). Unset: the endpoint is off',
+  }),
+  SCHEDULER_ENABLED: setting({
+    type: Type.Boolean(),
+    default: 'true (false under NODE_ENV=test)',
+    help: 'Refresh the materialized views from inside the process (hourly/daily)',
+  }),
+} satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The service's settings, read once at start. */
 export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -47,59 +201,85 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function str(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === '' ? undefined : value;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = str(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = str(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
-}
-
-function url(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = str(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be a URL (got "${redact(raw)}")`);
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
-  }
-  return raw;
-}
-
 function redact(value: string): string {
   return value.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
 
-function list(env: Env, name: string): string[] {
-  return (str(env, name) ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
+/**
+ * One setting's value from its text, checked against its type; undefined when unset (or
+ * blank). Throws a ConfigError naming the setting and what it must be.
+ */
+function parse(name: string, schema: TSchema, raw: string): unknown {
+  const s = schema as TSchema & {
+    type?: string;
+    enum?: string[];
+    minimum?: number;
+    maximum?: number;
+    minLength?: number;
+    protocols?: string[];
+    items?: { format?: string };
+  };
+  const fail = (rule: string) => new ConfigError(`${name} ${rule}`);
+  if (s.enum) {
+    if (!s.enum.includes(raw)) {
+      throw fail(`must be ${s.enum.join(', ').replace(/, ([^,]*)$/, ' or $1')} (got "${raw}")`);
+    }
+    return raw;
+  }
+  switch (s.type) {
+    case 'integer': {
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < s.minimum! || value > s.maximum!) {
+        throw fail(`must be a whole number from ${s.minimum} to ${s.maximum} (got "${raw}")`);
+      }
+      return value;
+    }
+    case 'boolean': {
+      const lower = raw.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+      if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+      throw fail(`must be true or false (got "${raw}")`);
+    }
+    case 'array':
+      return raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map((item) => {
+          if (s.items?.format === 'uuid' && !isUuid(item)) {
+            throw fail(`holds "${item}", which is not a UUID`);
+          }
+          return item;
+        });
+    default:
+      if (s.protocols) {
+        let url: URL;
+        try {
+          url = new URL(raw);
+        } catch {
+          throw fail(`must be a URL (got "${redact(raw)}")`);
+        }
+        if (!s.protocols.includes(url.protocol)) {
+          throw fail(`must start with ${s.protocols.map((p) => `${p}//`).join(' or ')}`);
+        }
+      }
+      if (s.minLength !== undefined && raw.length < s.minLength) {
+        throw fail(`must be at least ${s.minLength} characters`);
+      }
+      return raw;
+  }
 }
 
-function required(name: string): never {
-  throw new ConfigError(`${name} is required when NODE_ENV=production`);
+type Values = { [N in SettingName]: Static<(typeof SETTINGS)[N]['type']> | undefined };
+
+/** Every setting as sent (blank is unset), parsed; defaults are applied by loadConfig. */
+function readSettings(env: Env): Values {
+  const values: Record<string, unknown> = {};
+  for (const [name, declared] of Object.entries(SETTINGS)) {
+    const raw = env[name]?.trim();
+    values[name] = raw === undefined || raw === '' ? undefined : parse(name, declared.type, raw);
+  }
+  return values as Values;
 }
 
 /**
@@ -112,31 +292,25 @@ export function loadEnvFile(file = '.env'): void {
 
 /** Reads the environment. Pure apart from the development secrets file (see devSecrets). */
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = str(env, 'NODE_ENV') ?? 'development';
-  if (!['development', 'test', 'production'].includes(nodeEnv)) {
-    throw new ConfigError(`NODE_ENV must be development, test or production (got "${nodeEnv}")`);
-  }
-  const mode = nodeEnv as Config['env'];
+  const v = readSettings(env);
+  const mode = v.NODE_ENV ?? 'development';
   const production = mode === 'production';
 
-  const port = int(env, 'PORT', 3000, 0, 65535);
-  const host = str(env, 'HOST') ?? '127.0.0.1';
-  const dataDir = path.resolve(str(env, 'DATA_DIR') ?? '.data');
-  const pgliteRaw = str(env, 'PGLITE_DATA_DIR') ?? path.join(dataDir, 'pglite');
+  const port = v.PORT ?? 3000;
+  const host = v.HOST ?? '127.0.0.1';
+  const dataDir = path.resolve(v.DATA_DIR ?? '.data');
+  const pgliteRaw = v.PGLITE_DATA_DIR ?? path.join(dataDir, 'pglite');
   const pgliteDataDir = pgliteRaw.startsWith('memory://') ? pgliteRaw : path.resolve(pgliteRaw);
-
-  const supabaseUrl = url(env, 'SUPABASE_URL', ['https:', 'http:'])?.replace(/\/+$/, '');
-  let jwtSecret = str(env, 'SUPABASE_JWT_SECRET');
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    throw new ConfigError('SUPABASE_JWT_SECRET must be at least 32 characters');
-  }
-  let ipHashSecret = str(env, 'IP_HASH_SECRET');
-  if (ipHashSecret !== undefined && ipHashSecret.length < 32) {
-    throw new ConfigError('IP_HASH_SECRET must be at least 32 characters');
-  }
+  const supabaseUrl = v.SUPABASE_URL?.replace(/\/+$/, '');
+  let jwtSecret = v.SUPABASE_JWT_SECRET;
+  let ipHashSecret = v.IP_HASH_SECRET;
 
   if (production) {
-    if (ipHashSecret === undefined) required('IP_HASH_SECRET');
+    for (const [name, declared] of Object.entries(SETTINGS)) {
+      if ((declared as Setting).production === 'required' && v[name as SettingName] === undefined) {
+        throw new ConfigError(`${name} is required when NODE_ENV=production`);
+      }
+    }
     if (jwtSecret === undefined && supabaseUrl === undefined) {
       throw new ConfigError(
         'SUPABASE_URL or SUPABASE_JWT_SECRET is required when NODE_ENV=production (no token could be verified)',
@@ -151,37 +325,26 @@ export function loadConfig(env: Env = process.env): Config {
   }
   ipHashSecret ??= devSecrets(dataDir).ip_hash_secret;
 
-  const adminUserIds = list(env, 'ADMIN_USER_IDS');
-  for (const id of adminUserIds) {
-    if (!UUID.test(id)) throw new ConfigError(`ADMIN_USER_IDS holds "${id}", which is not a UUID`);
-  }
-
-  const storageDriver = str(env, 'STORAGE_DRIVER') ?? 'local';
-  if (storageDriver !== 'local' && storageDriver !== 'supabase') {
-    throw new ConfigError(`STORAGE_DRIVER must be local or supabase (got "${storageDriver}")`);
-  }
-  const supabaseServiceRoleKey = str(env, 'SUPABASE_SERVICE_ROLE_KEY');
+  const storageDriver = v.STORAGE_DRIVER ?? 'local';
   if (storageDriver === 'supabase') {
     if (supabaseUrl === undefined) {
       throw new ConfigError('SUPABASE_URL is required when STORAGE_DRIVER=supabase');
     }
-    if (supabaseServiceRoleKey === undefined) {
+    if (v.SUPABASE_SERVICE_ROLE_KEY === undefined) {
       throw new ConfigError('SUPABASE_SERVICE_ROLE_KEY is required when STORAGE_DRIVER=supabase');
     }
   }
 
   const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  const publicBaseUrl = (
-    url(env, 'PUBLIC_BASE_URL', ['https:', 'http:']) ?? `http://${publicHost}:${port}`
-  ).replace(/\/+$/, '');
+  const publicBaseUrl = (v.PUBLIC_BASE_URL ?? `http://${publicHost}:${port}`).replace(/\/+$/, '');
 
-  const corsRaw = env.CORS_ORIGINS;
+  // set but blank means "no origins", unset means the default of the mode
   const corsOrigins =
-    corsRaw === undefined
+    env.CORS_ORIGINS === undefined
       ? production
         ? []
         : ['http://localhost:3000']
-      : list(env, 'CORS_ORIGINS');
+      : (v.CORS_ORIGINS ?? []);
   for (const origin of corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new ConfigError(
@@ -190,14 +353,7 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  const logLevel = str(env, 'LOG_LEVEL') ?? (mode === 'test' ? 'silent' : 'info');
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError(
-      `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`,
-    );
-  }
-
-  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseUrl = v.DATABASE_URL;
   // Supabase's transaction pooler listens on 6543: prepared statements are off there unless
   // the setting says otherwise
   const transactionPooler = databaseUrl !== undefined && new URL(databaseUrl).port === '6543';
@@ -206,29 +362,29 @@ export function loadConfig(env: Env = process.env): Config {
     env: mode,
     port,
     host,
-    logLevel,
+    logLevel: v.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     databaseUrl,
-    databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 200),
-    databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', !transactionPooler),
+    databasePoolMax: v.DATABASE_POOL_MAX ?? 10,
+    databasePreparedStatements: v.DATABASE_PREPARED_STATEMENTS ?? !transactionPooler,
     pgliteDataDir,
     dataDir,
     supabaseUrl,
-    supabaseServiceRoleKey,
+    supabaseServiceRoleKey: v.SUPABASE_SERVICE_ROLE_KEY,
     jwtSecret,
     jwtSecretGenerated,
-    jwtAudience: str(env, 'JWT_AUDIENCE') ?? 'authenticated',
-    adminUserIds: new Set(adminUserIds.map((id) => id.toLowerCase())),
+    jwtAudience: v.JWT_AUDIENCE ?? 'authenticated',
+    adminUserIds: new Set((v.ADMIN_USER_IDS ?? []).map((id) => id.toLowerCase())),
     storageDriver,
-    storageLocalDir: path.resolve(str(env, 'STORAGE_LOCAL_DIR') ?? path.join(dataDir, 'uploads')),
+    storageLocalDir: path.resolve(v.STORAGE_LOCAL_DIR ?? path.join(dataDir, 'uploads')),
     publicBaseUrl,
-    sentryDsn: url(env, 'SENTRY_DSN', ['https:', 'http:']),
+    sentryDsn: v.SENTRY_DSN,
     corsOrigins,
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl: v.REDIS_URL,
     ipHashSecret,
-    trustProxy: bool(env, 'TRUST_PROXY', false),
-    cronSecret: str(env, 'CRON_SECRET'),
-    rateLimitMax: int(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000),
-    schedulerEnabled: bool(env, 'SCHEDULER_ENABLED', mode !== 'test'),
+    trustProxy: v.TRUST_PROXY ?? false,
+    cronSecret: v.CRON_SECRET,
+    rateLimitMax: v.RATE_LIMIT_MAX ?? 600,
+    schedulerEnabled: v.SCHEDULER_ENABLED ?? mode !== 'test',
   };
 }
 

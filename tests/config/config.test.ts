@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderEnvExample, renderReadme } from '../../scripts/settings-docs.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 const SECRET = 's'.repeat(40);
@@ -147,5 +148,11 @@ describe('the documentation of the settings', () => {
     const example = readFileSync('.env.example', 'utf8');
     expect(names.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
     expect(names.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example))).toEqual([]);
+  });
+
+  it('is written from the declaration of the settings (npm run settings:docs)', () => {
+    expect(readFileSync('.env.example', 'utf8')).toBe(renderEnvExample());
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toBe(renderReadme(readme));
   });
 });
