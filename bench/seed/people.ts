@@ -182,7 +182,7 @@ export function followSteps(s: Sizes, t0: string): Step[] {
         from generate_series(1, ${FILTERED_AUTHORS}) k join bench_seed.u u on u.n = k;`,
     },
     {
-      // API.md: a block removes any follow between the two, both ways
+      // docs/rules.md: a block removes any follow between the two, both ways
       name: 'follows: removed by blocks',
       sql: `delete from follows f using (
           select user_id as a, target_id as b from content_filters where type = 'block'

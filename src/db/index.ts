@@ -101,7 +101,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 /**
  * Prepared statements: each distinct statement with parameters gets a name (a hash of its
  * text), so PostgreSQL parses and plans it once per connection instead of on every call;
- * planning a feed page costs as much as running it (PERFORMANCE.md). A transaction pooler
+ * planning a feed page costs as much as running it (docs/performance.md). A transaction pooler
  * (PgBouncer, Supavisor on port 6543) may hand the next call another server connection that
  * never saw the statement, hence the setting.
  */

@@ -9,7 +9,7 @@ import {
 } from '../modules/metrics/views.service.js';
 
 /**
- * The in-process scheduler of the materialized views (METRICS.md): trending hourly, the daily
+ * The in-process scheduler of the materialized views (docs/metrics.md): trending hourly, the daily
  * metrics once a UTC day. Every instance runs it; rather than trusting its own timers, each
  * tick asks the database when each view was last refreshed (view_refreshes), under the
  * refresh lock, so that N instances still refresh each view once an interval, and a restart

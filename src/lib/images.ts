@@ -4,7 +4,7 @@ import sharp, { type Sharp } from 'sharp';
 import { AppError, invalid } from './errors.js';
 
 /**
- * Uploaded images (API.md "uploads"): the type is judged by the bytes, never by the name or the
+ * Uploaded images (docs/rules.md "Uploads"): the type is judged by the bytes, never by the name or the
  * declared type; the size in pixels is read from the header before anything is decoded, so a
  * small file that claims 20000x20000 (a decompression bomb) is refused without allocating
  * 1.6 GB; then sharp decodes and re-encodes it, which applies the EXIF orientation and drops

@@ -7,7 +7,7 @@ import { Reader, type Response } from 'maxmind';
 /**
  * Where a request comes from, without asking any web service: the country from a trusted
  * platform header (only behind a proxy we trust) or from an offline IP-to-country database,
- * and the address itself only as a keyed hash (API.md "IP addresses").
+ * and the address itself only as a keyed hash (docs/rules.md "Accounts").
  */
 
 /** `::ffff:1.2.3.4` (an IPv4 client on a dual-stack socket) is the IPv4 address 1.2.3.4. */

@@ -1,6 +1,6 @@
 import { invalid } from './errors.js';
 
-/** \r\n and a lone \r become \n (API.md "text"); control characters are refused by the schema. */
+/** \r\n and a lone \r become \n (docs/rules.md "Text"); control characters are refused by the schema. */
 export function normalizeNewlines(value: string): string {
   return value.replace(/\r\n?/g, '\n');
 }

@@ -1,5 +1,5 @@
 /**
- * Ticker extraction (TICKERS.md): `$SYMBOL` or `#SYMBOL` where
+ * Ticker extraction (docs/tickers.md): `$SYMBOL` or `#SYMBOL` where
  * - the marker starts the text or follows a character that is not a letter, digit or `_`;
  * - the symbol is 1-5 ASCII letters, optionally `.` or `-` and 1-3 ASCII letters;
  * - the next character is not a letter, digit or `_`.

@@ -122,7 +122,7 @@ export function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   const e = error as FastifyError;
   if (e?.validation) {
-    // a malformed id in a path names nothing that exists (API.md: 404, never a 500)
+    // a malformed id in a path names nothing that exists (docs/rules.md: 404, never a 500)
     if (e.validationContext === 'params') return new AppError('not_found', 'not found');
     const details = validationDetails(e);
     const first = details[0]!;

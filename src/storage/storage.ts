@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { type AppError, unavailable } from '../lib/errors.js';
-import { extensions } from '../lib/images.js';
+import { type EncodedImage, extensions } from '../lib/images.js';
 
 /**
  * Where uploaded files live. Two drivers behind one interface: `local` (a folder served by
@@ -64,6 +64,13 @@ interface StoredFile {
   contentType: string;
 }
 
+/** An image as stored: where (path, url) and what (the encoded image). */
+export interface StoredImage {
+  path: string;
+  url: string;
+  image: EncodedImage;
+}
+
 /** What the storage helpers need of a logger (Fastify's fits). */
 export interface WarnLogger {
   warn(details: object, message: string): void;
@@ -88,10 +95,46 @@ export async function removeQuietly(
 }
 
 /**
+ * The one way an upload is kept (media and profile pictures): the encoded images are stored
+ * under new paths of their owner, all or none, then `commit` writes the database rows that
+ * point to them. If the commit fails, the files are removed again: nothing is orphaned.
+ */
+export async function storeImages<T>(
+  storage: Storage,
+  log: WarnLogger,
+  bucket: Bucket,
+  ownerId: string,
+  images: readonly EncodedImage[],
+  commit: (stored: StoredImage[]) => Promise<T>,
+): Promise<T> {
+  const stored = images.map((image) => {
+    const path = newObjectPath(ownerId, image.extension);
+    return { path, url: storage.publicUrl(bucket, path), image };
+  });
+  await putAll(
+    storage,
+    bucket,
+    stored.map(({ path, image }) => ({ path, data: image.data, contentType: image.contentType })),
+    log,
+  );
+  try {
+    return await commit(stored);
+  } catch (error) {
+    await removeQuietly(
+      storage,
+      bucket,
+      stored.map((s) => s.path),
+      log,
+    );
+    throw error;
+  }
+}
+
+/**
  * Stores every file or none: when one fails, the ones already stored are removed again.
  * A storage outage becomes a 503.
  */
-export async function putAll(
+async function putAll(
   storage: Storage,
   bucket: Bucket,
   files: StoredFile[],

@@ -24,7 +24,7 @@ function errorOf(fn: () => unknown): string {
 }
 
 describe('configuration', () => {
-  it('has the defaults of API.md in development', () => {
+  it('has the documented defaults in development', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
     const config = loadConfig({ DATA_DIR: dataDir });
     expect(config).toMatchObject({

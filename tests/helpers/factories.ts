@@ -46,7 +46,7 @@ export async function createAccount(t: TestApp): Promise<{ id: string; token: st
   return { id, token: await t.token(id) };
 }
 
-/** A page of a list route (API.md: `{ items, next_cursor }`). */
+/** A page of a list route (docs/rules.md "Lists": `{ items, next_cursor }`). */
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;
@@ -59,7 +59,7 @@ export async function getOk<T>(t: TestApp, url: string, token?: string): Promise
   return res.json() as T;
 }
 
-/** Asserts the error shape of API.md and returns its body. */
+/** Asserts the error shape of docs/rules.md and returns its body. */
 export function expectError(res: LightMyRequestResponse, status: number, code: string) {
   const body = res.json() as {
     error: { code: string; message: string; request_id: string; details?: unknown[] };

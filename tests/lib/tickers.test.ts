@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractTickers, MAX_TICKERS_PER_POST, normalizeSymbol } from '../../src/lib/tickers.js';
 
-/** Every row of TICKERS.md's table. */
+/** Every row of the table in docs/tickers.md. */
 const TABLE: Array<[string, string[]]> = [
   ['$AAPL to the moon', ['AAPL']],
   ['#tsla and $aapl', ['TSLA', 'AAPL']],
@@ -20,7 +20,7 @@ const TABLE: Array<[string, string[]]> = [
 ];
 
 /**
- * The rule of TICKERS.md written a second, independent way (a scanner over code points, no
+ * The rule of docs/tickers.md written a second, independent way (a scanner over code points, no
  * regular expression for the structure), so the property test compares two readings of it.
  */
 const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
@@ -89,7 +89,7 @@ const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 100 }),
 );
 
-describe('extractTickers (TICKERS.md)', () => {
+describe('extractTickers (docs/tickers.md)', () => {
   it.each(TABLE)('%j mentions %j', (text, tickers) => {
     expect(extractTickers(text)).toEqual(tickers);
   });

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * updated_at triggers, and the display counters (a post's reactions, comments, reposts and
  * quotes; a comment's reactions and replies; a user's followers, following and posts; a
  * ticker's posts) kept by triggers in the same transaction as each write. A page then reads
- * its counts from one row instead of counting millions (PERFORMANCE.md), and no write path
+ * its counts from one row instead of counting millions (docs/performance.md), and no write path
  * can forget a counter. Counters count live rows only: a soft delete takes its row out.
  *
  * Where one write touches two rows of the same table (a follow changes two users), the rows

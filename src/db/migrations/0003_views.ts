@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * The views of the plan: post_stats (live counts, to check the counters against) and the
  * materialized views trending_tickers, daily_metrics and engagement_metrics. Each
  * materialized view has the unique index that REFRESH ... CONCURRENTLY needs, so readers are
- * never blocked by a refresh. Days are UTC calendar days (METRICS.md).
+ * never blocked by a refresh. Days are UTC calendar days (docs/metrics.md).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`

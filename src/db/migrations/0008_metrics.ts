@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { OLD_VIEWS } from './0008_metrics.down.js';
 
 /**
- * Investor metrics (METRICS.md, phase 10). Each daily figure is defined once, as a SQL
+ * Investor metrics (docs/metrics.md). Each daily figure is defined once, as a SQL
  * function of a day range; the materialized views cache it for complete days (up to
  * yesterday, UTC) and the service computes the days after a view's last day (today at
  * least) with the same functions. So a day read from a view and a day computed live cannot

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app-type.js';
 import { CommentIdParams, Page, PostIdParams } from '../../lib/schemas.js';
-import { currentUserId, viewerId } from '../../plugins/auth.js';
+import { currentUser, currentUserId, viewerId } from '../../plugins/auth.js';
 import { Comment, CommentsQuery, NewComment } from './comments.schemas.js';
 import { createComment, deleteComment, listComments } from './comments.service.js';
 
@@ -65,7 +65,7 @@ export default async function commentsRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      await deleteComment(app.db, request.params.comment_id, request.user!);
+      await deleteComment(app.db, request.params.comment_id, currentUser(request));
       return reply.status(204).send(null);
     },
   );

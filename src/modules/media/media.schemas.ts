@@ -1,10 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Uuid } from '../../lib/schemas.js';
 
-/**
- * An uploaded image (API.md "Media"). Posts list theirs in `media`; the posts module imports
- * this schema.
- */
+/** An uploaded image, as `POST /media/upload` answers it (a post shows it as core's PostMedia). */
 export const Media = Type.Object(
   {
     id: Uuid,

@@ -7,19 +7,13 @@ import {
   sniffImage,
 } from '../../lib/images.js';
 import type { UploadedFile, UploadLimits } from '../../plugins/uploads.js';
-import {
-  newObjectPath,
-  putAll,
-  removeQuietly,
-  type Storage,
-  type WarnLogger,
-} from '../../storage/index.js';
+import { type Storage, storeImages, type WarnLogger } from '../../storage/index.js';
 import { insertMedia } from './media.repository.js';
 import type { Media } from './media.schemas.js';
 
 const MB = 1024 * 1024;
 
-/** API.md "uploads": 1-4 images, 5 MB each, 20 MB a request. */
+/** 1-4 images, 5 MB each, 20 MB a request (docs/rules.md "Uploads"). */
 export const MEDIA_UPLOAD_LIMITS: UploadLimits = {
   field: 'files',
   maxFiles: 4,
@@ -57,21 +51,14 @@ export async function uploadMedia(
     images.push(await encodeMediaImage(file.data, formats[i]!, file.field));
   }
 
-  const stored = images.map((image) => ({
-    path: newObjectPath(ownerId, image.extension),
-    data: image.data,
-    contentType: image.contentType,
-    image,
-  }));
-  await putAll(deps.storage, BUCKET, stored, deps.log);
-  try {
+  return storeImages(deps.storage, deps.log, BUCKET, ownerId, images, async (stored) => {
     const rows = await insertMedia(
       deps.db,
-      stored.map(({ path, image }) => ({
+      stored.map(({ path, url, image }) => ({
         owner_id: ownerId,
         bucket: BUCKET,
         path,
-        url: deps.storage.publicUrl(BUCKET, path),
+        url,
         content_type: image.contentType,
         size: image.data.length,
         width: image.width,
@@ -80,23 +67,8 @@ export async function uploadMedia(
     );
     const byPath = new Map(rows.map((row) => [row.path, row]));
     return stored.map(({ path }) => {
-      const row = byPath.get(path)!;
-      return {
-        id: row.id,
-        url: row.url,
-        content_type: row.content_type,
-        size: row.size,
-        width: row.width,
-        height: row.height,
-      };
+      const { path: _path, ...media } = byPath.get(path)!;
+      return media;
     });
-  } catch (error) {
-    await removeQuietly(
-      deps.storage,
-      BUCKET,
-      stored.map((s) => s.path),
-      deps.log,
-    );
-    throw error;
-  }
+  });
 }

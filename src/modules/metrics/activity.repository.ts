@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 
-/** A session ends after 30 minutes without a request (METRICS.md). */
+/** A session ends after 30 minutes without a request (docs/metrics.md "Activity"). */
 export const SESSION_GAP_MINUTES = 30;
 
 /**

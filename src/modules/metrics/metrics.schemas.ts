@@ -3,7 +3,7 @@ import { UserSummary } from '../../core/users.js';
 import { Nullable, Timestamp, Uuid } from '../../lib/schemas.js';
 import { MAX_WEEKS_SINCE } from './metrics.repository.js';
 
-/** Investor metrics (METRICS.md): request and response schemas of the /metrics routes. */
+/** Investor metrics (docs/metrics.md): request and response schemas of the /metrics routes. */
 
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 30;

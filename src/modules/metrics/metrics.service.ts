@@ -23,7 +23,7 @@ import {
 import { addDays, type DayRange } from './range.js';
 import { setLocalJitOff } from './views.repository.js';
 
-/** The investor metrics of METRICS.md, from the daily series and the retention cohorts. */
+/** The investor metrics of docs/metrics.md, from the daily series and the retention cohorts. */
 
 export interface Series {
   rows: DayRow[];

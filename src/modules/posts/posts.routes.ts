@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
 import { Page, PostIdParams, UserIdParams } from '../../lib/schemas.js';
-import { currentUserId, viewerId } from '../../plugins/auth.js';
+import { currentUser, currentUserId, viewerId } from '../../plugins/auth.js';
 import { NewPost, PostsQuery, UserPostsQuery } from './posts.schemas.js';
 import { createPost, deletePost, getPost, listAllPosts, listUserPosts } from './posts.service.js';
 import repostsRoutes from './reposts.routes.js';
@@ -81,7 +81,7 @@ export default async function postsRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      await deletePost(app.db, request.params.post_id, request.user!);
+      await deletePost(app.db, request.params.post_id, currentUser(request));
       return reply.status(204).send(null);
     },
   );

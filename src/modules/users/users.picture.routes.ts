@@ -1,5 +1,5 @@
 import type { App } from '../../app-type.js';
-import { currentUserId } from '../../plugins/auth.js';
+import { currentUser, currentUserId } from '../../plugins/auth.js';
 import {
   FileField,
   multipartBody,
@@ -41,7 +41,7 @@ export default async function profilePictureRoutes(app: App) {
       const userId = currentUserId(request);
       const deps = { db: app.db, storage: app.storage, log: request.log };
       await setProfilePicture(deps, userId, file!);
-      return getMe(app.db, userId, request.user!.isAdmin);
+      return getMe(app.db, userId, currentUser(request).isAdmin);
     },
   );
 
@@ -60,7 +60,7 @@ export default async function profilePictureRoutes(app: App) {
     async (request) => {
       const userId = currentUserId(request);
       await removeProfilePicture({ db: app.db, storage: app.storage, log: request.log }, userId);
-      return getMe(app.db, userId, request.user!.isAdmin);
+      return getMe(app.db, userId, currentUser(request).isAdmin);
     },
   );
 }

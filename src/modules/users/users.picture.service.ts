@@ -7,16 +7,10 @@ import {
   sniffImage,
 } from '../../lib/images.js';
 import type { UploadedFile, UploadLimits } from '../../plugins/uploads.js';
-import {
-  newObjectPath,
-  putAll,
-  removeQuietly,
-  type Storage,
-  type WarnLogger,
-} from '../../storage/index.js';
+import { removeQuietly, type Storage, storeImages, type WarnLogger } from '../../storage/index.js';
 import { lockPicture, setPicture } from './users.repository.js';
 
-/** API.md "profile picture": one JPEG, PNG or WebP file of at most 5 MB. */
+/** One JPEG, PNG or WebP file of at most 5 MB (docs/rules.md "Uploads"). */
 export const PROFILE_PICTURE_LIMITS: UploadLimits = {
   field: 'file',
   maxFiles: 1,
@@ -69,23 +63,9 @@ export async function setProfilePicture(
     );
   }
   const image = await encodeProfilePicture(file.data, file.field);
-  const path = newObjectPath(userId, image.extension);
-  await putAll(
-    deps.storage,
-    BUCKET,
-    [{ path, data: image.data, contentType: image.contentType }],
-    deps.log,
+  const previous = await storeImages(deps.storage, deps.log, BUCKET, userId, [image], ([stored]) =>
+    swapPicture(deps.db, userId, { url: stored!.url, path: stored!.path }),
   );
-  let previous: string | null;
-  try {
-    previous = await swapPicture(deps.db, userId, {
-      url: deps.storage.publicUrl(BUCKET, path),
-      path,
-    });
-  } catch (error) {
-    await removeQuietly(deps.storage, BUCKET, [path], deps.log);
-    throw error;
-  }
   if (previous) await removeQuietly(deps.storage, BUCKET, [previous], deps.log);
 }
 

@@ -1,7 +1,7 @@
 import type { App } from '../../app-type.js';
 import { hashIp, requestCountry } from '../../lib/ip.js';
 import { UserIdParams } from '../../lib/schemas.js';
-import { adminWithoutProfile, currentUserId, viewerId } from '../../plugins/auth.js';
+import { adminWithoutProfile, currentUser, currentUserId, viewerId } from '../../plugins/auth.js';
 import profilePictureRoutes from './users.picture.routes.js';
 import { Me, OnboardingBody, UpdateMeBody, UsernameParams, UserProfile } from './users.schemas.js';
 import { getMe, getProfile, onboard, updateMe } from './users.service.js';
@@ -21,7 +21,7 @@ export default async function usersRoutes(app: App) {
         response: { 200: Me },
       },
     },
-    async (request) => getMe(app.db, currentUserId(request), request.user!.isAdmin),
+    async (request) => getMe(app.db, currentUserId(request), currentUser(request).isAdmin),
   );
 
   app.post(
@@ -71,7 +71,7 @@ export default async function usersRoutes(app: App) {
       },
     },
     async (request) =>
-      updateMe(app.db, currentUserId(request), request.user!.isAdmin, request.body),
+      updateMe(app.db, currentUserId(request), currentUser(request).isAdmin, request.body),
   );
 
   app.get(

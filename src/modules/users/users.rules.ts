@@ -4,14 +4,14 @@ import { normalizeSymbol } from '../../lib/tickers.js';
 import { MAX_INTERESTS } from './users.schemas.js';
 
 /**
- * The rules of API.md for a profile's fields, beyond what the JSON schema checks (characters
- * and lengths): reserved names, trimmed lengths, real time zones and real ticker symbols.
+ * The rules of a profile's fields (docs/rules.md "Accounts"), beyond what the JSON schema
+ * checks (characters and lengths): reserved names, trimmed lengths, real time zones and real
+ * ticker symbols.
  */
 
 /**
- * Names that would pass for the service or its staff, or clash with a path (/users/me). API.md
- * names the first seven; the rest are the same idea. Any case; anything starting with
- * "pageshare" too.
+ * Names that would pass for the service or its staff, or clash with a path (/users/me), in
+ * any case; anything starting with "pageshare" too.
  */
 const RESERVED = new Set([
   'admin',

@@ -198,7 +198,7 @@ describe('comments', () => {
     expect(parent.replies_count).toBe(0);
   });
 
-  it('respects blocks both ways, leaves out blocked commenters, and keeps muted ones (API.md)', async () => {
+  it('respects blocks both ways, leaves out blocked commenters, and keeps muted ones (docs/rules.md)', async () => {
     const [owner, blockedByOwner, blockerOfOwner, viewer, muted] = await Promise.all(
       Array.from({ length: 5 }, () => createUser(t)),
     );
