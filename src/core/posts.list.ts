@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js';
 import { type Keyset, keyset, type PageQuery, type PageResult } from './keyset.js';
 import type { Post, Sentiment } from './posts.schemas.js';
 import { postColumns, toPostPage } from './posts.view.js';
-import { notBlocked, visibleTo } from './visibility.js';
+import { postVisible } from './visibility.js';
 
 /**
  * The list of live posts, newest first, behind GET /posts, GET /feed?type=all, a user's
@@ -46,10 +46,7 @@ export function postRowsQuery(db: Db, params: PostListParams, page: Keyset) {
   const { viewerId, ticker } = params;
   const time = ticker ? 'pt.created_at' : 'posts.created_at';
   const id = ticker ? 'pt.post_id' : 'posts.id';
-  const hide =
-    params.hide === 'blocks'
-      ? notBlocked(viewerId, 'posts.author_id')
-      : visibleTo(viewerId, 'posts.author_id');
+  const visible = postVisible('posts', viewerId, { mutes: params.hide !== 'blocks', ticker });
   const rows = db
     .selectFrom('posts')
     .$if(ticker !== undefined, (qb) =>
@@ -63,7 +60,7 @@ export function postRowsQuery(db: Db, params: PostListParams, page: Keyset) {
       qb.where('posts.sentiment', '=', params.sentiment!),
     )
     .$if(page.cursor !== undefined, (qb) => qb.where(page.after(time, id)))
-    .where(hide)
+    .where(visible)
     .orderBy(sql.ref(time), 'desc')
     .orderBy(sql.ref(id), 'desc')
     .limit(page.fetch);

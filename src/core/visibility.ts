@@ -36,6 +36,28 @@ export function notBlocked(viewerId: string | null, authorColumn: string): RawBu
   )`;
 }
 
+export interface PostVisibility {
+  /** false where a mute changes nothing (a user's own page, bookmarks): only blocks hide */
+  mutes?: boolean;
+  /** the ticker whose page or stream this is (a muted `$SYM` will not hide posts there) */
+  ticker?: string | undefined;
+}
+
+/**
+ * Whether the post under `alias` (e.g. 'posts', 'p') may show in a list the viewer reads:
+ * the one condition every list of posts uses, so that whatever else comes to hide a post is
+ * added here once. Today: the author is neither muted (where mutes hide) nor blocked, either
+ * way. Deleted posts are the list's own condition (it reads a live-rows index).
+ */
+export function postVisible(
+  alias: string,
+  viewerId: string | null,
+  { mutes = true }: PostVisibility = {},
+): RawBuilder<SqlBool> {
+  const author = `${alias}.author_id`;
+  return mutes ? visibleTo(viewerId, author) : notBlocked(viewerId, author);
+}
+
 /** Whether either of the two users blocked the other. */
 export async function blockExists(db: Db, a: string, b: string): Promise<boolean> {
   const row = await db

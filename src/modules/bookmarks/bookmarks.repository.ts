@@ -1,6 +1,6 @@
 import type { Keyset } from '../../core/keyset.js';
 import { postColumns } from '../../core/posts.view.js';
-import { notBlocked } from '../../core/visibility.js';
+import { postVisible } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 
 export async function insertBookmark(db: Db, userId: string, postId: string): Promise<void> {
@@ -32,7 +32,7 @@ export async function selectBookmarkedPosts(db: Db, userId: string, page: Keyset
     .where('bookmarks.user_id', '=', userId)
     .where('posts.deleted_at', 'is', null)
     .where(page.after('bookmarks.created_at', 'bookmarks.post_id'))
-    .where(notBlocked(userId, 'posts.author_id'))
+    .where(postVisible('posts', userId, { mutes: false }))
     .orderBy('bookmarks.created_at', 'desc')
     .orderBy('bookmarks.post_id', 'desc')
     .limit(page.fetch)

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Keyset } from '../../core/keyset.js';
 import { postColumns } from '../../core/posts.view.js';
 import { userSummaryOf } from '../../core/users.js';
-import { visibleTo } from '../../core/visibility.js';
+import { postVisible, visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 
 /** One entry of the following feed: a post, or a plain repost of one (reposter_id set). */
@@ -86,7 +86,7 @@ export function followingFeedQuery(db: Db, viewerId: string, page: Keyset) {
             and exists (
               select 1 from posts p
               where p.id = r.post_id and p.deleted_at is null
-                and ${visibleTo(viewerId, 'p.author_id')}
+                and ${postVisible('p', viewerId)}
                 and p.author_id not in (select user_id from feed_sources)
               offset 0
             )
