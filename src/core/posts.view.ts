@@ -60,6 +60,8 @@ export interface PostRow {
   viewer: ViewerJson;
   created_at: Date;
   updated_at: Date;
+  edited_at: Date | null;
+  edit_count: number;
   deleted_at: Date | null;
 }
 
@@ -101,6 +103,8 @@ export function postColumns(viewerId: string | null) {
     viewerFlags(viewerId).as('viewer'),
     sql<Date>`posts.created_at`.as('created_at'),
     sql<Date>`posts.updated_at`.as('updated_at'),
+    sql<Date | null>`posts.edited_at`.as('edited_at'),
+    sql<number>`posts.edit_count`.as('edit_count'),
     sql<Date | null>`posts.deleted_at`.as('deleted_at'),
   ] as const;
 }
@@ -118,6 +122,8 @@ function shape(row: PostRow): Omit<Post, 'quoted_post' | 'reposted_by'> {
     viewer: row.viewer,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+    edited_at: row.edited_at?.toISOString() ?? null,
+    edit_count: row.edit_count,
   };
 }
 

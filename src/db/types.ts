@@ -25,6 +25,13 @@ export interface UsersTable {
   posts_count: Counter;
   onboarded_at: ColumnType<Date, Date | string | undefined, Date | string>;
   last_active_at: Timestamp | null;
+  pinned_post_id: string | null;
+  /** notification types the user turned off */
+  notifications_off: ColumnType<
+    NotificationType[],
+    NotificationType[] | undefined,
+    NotificationType[]
+  >;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
@@ -40,9 +47,33 @@ export interface PostsTable {
   comments_count: Counter;
   reposts_count: Counter;
   quotes_count: Counter;
+  edited_at: Timestamp | null;
+  edit_count: Counter;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
+}
+
+/** A version of a post that an edit replaced (0013). */
+export interface PostEditsTable {
+  id: Generated<string>;
+  post_id: string;
+  content: string;
+  sentiment: 'bullish' | 'bearish' | null;
+  tickers: string[];
+  edited_at: Timestamp;
+}
+
+/** A word, phrase or ticker a user muted (0013): exactly one of symbol, query, fragment. */
+export interface MutedWordsTable {
+  id: Generated<string>;
+  user_id: string;
+  word: string;
+  symbol: string | null;
+  query: string | null;
+  fragment: string | null;
+  expires_at: Timestamp | null;
+  created_at: CreatedAt;
 }
 
 export interface CommentsTable {
@@ -272,6 +303,8 @@ export interface EngagementMetricsView {
 export interface DB {
   users: UsersTable;
   posts: PostsTable;
+  post_edits: PostEditsTable;
+  muted_words: MutedWordsTable;
   comments: CommentsTable;
   tickers: TickersTable;
   post_tickers: PostTickersTable;

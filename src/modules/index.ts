@@ -9,6 +9,7 @@ import healthRoutes from './health/health.routes.js';
 import mediaRoutes from './media/media.routes.js';
 import metricsRoutes from './metrics/metrics.routes.js';
 import viewsRoutes from './metrics/views.routes.js';
+import mutedWordsRoutes from './muted-words/muted-words.routes.js';
 import notificationsRoutes from './notifications/notifications.routes.js';
 import pollsRoutes from './polls/polls.routes.js';
 import postsRoutes from './posts/posts.routes.js';
@@ -32,6 +33,7 @@ export const modules: Array<(app: App) => Promise<void>> = [
   filtersRoutes,
   bookmarksRoutes,
   notificationsRoutes,
+  mutedWordsRoutes,
   feedRoutes,
   searchRoutes,
   tickersRoutes,

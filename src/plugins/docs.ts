@@ -73,6 +73,7 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
           name: 'notifications',
           description: 'follows, likes, comments, replies, reposts, quotes and mentions',
         },
+        { name: 'preferences', description: 'muted words' },
         { name: 'feed', description: 'the home feed' },
         { name: 'search', description: 'users and tickers' },
         { name: 'tickers', description: 'ticker pages, streams, trending, watchlist' },

@@ -26,6 +26,8 @@ const TABLES = [
   'media',
   'view_refreshes',
   'notifications',
+  'post_edits',
+  'muted_words',
 ];
 const MATERIALIZED = ['daily_metrics', 'engagement_metrics', 'trending_tickers'];
 
