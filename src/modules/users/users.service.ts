@@ -1,6 +1,7 @@
 import type { Post } from '../../core/posts.schemas.js';
 import { findPosts } from '../../core/posts.view.js';
 import { findAccount } from '../../core/users.js';
+import { blockExists } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 import type { UserUpdate } from '../../db/types.js';
 import { conflict, invalid, notFound } from '../../lib/errors.js';
@@ -51,9 +52,13 @@ function toProfile(row: ProfileRow, viewerId: string | null, pinned: Post | null
   };
 }
 
-/** The pinned post as the viewer sees it; null when none, or when it is no longer shown. */
+/**
+ * The pinned post as the viewer sees it; null when none, when it is no longer shown, or when a
+ * block stands between the viewer and the author (as on the author's list of posts).
+ */
 async function pinnedPost(db: Db, row: ProfileRow, viewerId: string | null): Promise<Post | null> {
   if (!row.pinned_post_id) return null;
+  if (viewerId && viewerId !== row.id && (await blockExists(db, viewerId, row.id))) return null;
   const [post] = await findPosts(db, [row.pinned_post_id], viewerId);
   return post ?? null;
 }
