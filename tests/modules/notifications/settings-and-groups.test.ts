@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../helpers/app.js';
 import {
@@ -184,7 +185,7 @@ describe('GET /notifications?grouped=true', () => {
     }
     await t.db
       .updateTable('notifications')
-      .set({ created_at: new Date(Date.UTC(2026, 0, 1, 23, 59, 59)) })
+      .set({ created_at: sql<Date>`'2026-01-01T23:59:59Z'::timestamptz` })
       .where('user_id', '=', ada.id)
       .where('actor_id', '=', ben.id)
       .execute();
