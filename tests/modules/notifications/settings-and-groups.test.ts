@@ -183,12 +183,9 @@ describe('GET /notifications?grouped=true', () => {
     for (const fan of [ben, cy]) {
       await t.request({ method: 'POST', url: `/posts/${post.id}/reactions`, token: fan.token });
     }
-    await t.db
-      .updateTable('notifications')
-      .set({ created_at: sql<Date>`'2026-01-01T23:59:59Z'::timestamptz` })
-      .where('user_id', '=', ada.id)
-      .where('actor_id', '=', ben.id)
-      .execute();
+    // created_at is never updated by the service (its type says so): the test moves it in SQL
+    await sql`update notifications set created_at = '2026-01-01T23:59:59Z'
+      where user_id = ${ada.id} and actor_id = ${ben.id}`.execute(t.db);
     const page = await groups(ada);
     expect(page.items.map((g) => g.actors.map((a) => a.id))).toEqual([[cy.id], [ben.id]]);
   });
