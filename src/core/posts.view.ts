@@ -34,6 +34,7 @@ import type { Keyset, PageResult } from './keyset.js';
 import { type PollJson, pollObject, toPoll } from './polls.js';
 import type { DeletedPost, Post, PostMedia, QuotedPost, Sentiment } from './posts.schemas.js';
 import { type UserSummary, userSummaryOf } from './users.js';
+import { authorLive } from './visibility.js';
 
 interface PostStatsJson {
   reactions: number;
@@ -142,6 +143,8 @@ export async function toPosts(
       .selectFrom('posts')
       .select(postColumns(viewerId))
       .where('posts.id', 'in', quotedIds)
+      // a suspended author's post is quoted as unavailable, like a deleted one
+      .where(authorLive('posts', viewerId))
       .execute();
     for (const q of quotedRows) {
       quoted.set(
@@ -188,6 +191,7 @@ export async function findPosts(
     .select(postColumns(viewerId))
     .where('posts.id', 'in', [...ids])
     .where('posts.deleted_at', 'is', null)
+    .where(authorLive('posts', viewerId))
     .execute();
   const byId = new Map(rows.map((row) => [row.id, row]));
   const ordered = ids.flatMap((id) => {

@@ -59,8 +59,23 @@ export function postVisible(
   { mutes = true, ticker }: PostVisibility = {},
 ): RawBuilder<SqlBool> {
   const author = `${alias}.author_id`;
-  if (!mutes || !viewerId) return notBlocked(viewerId, author);
-  return sql<SqlBool>`${visibleTo(viewerId, author)} and ${contentVisible(alias, viewerId, ticker)}`;
+  const live = authorLive(alias, viewerId);
+  if (!mutes || !viewerId) return sql<SqlBool>`${notBlocked(viewerId, author)} and ${live}`;
+  return sql<SqlBool>`${visibleTo(viewerId, author)} and ${live}
+    and ${contentVisible(alias, viewerId, ticker)}`;
+}
+
+/**
+ * Whether the post or comment under `alias` shows despite a suspension (docs/rules.md
+ * "Suspension"): a suspended author's content (`author_suspended`, set on the rows while the
+ * suspension stands) is seen only by the author and by admins (users.is_admin; asked once
+ * per statement). Anonymous viewers never see it.
+ */
+export function authorLive(alias: string, viewerId: string | null): RawBuilder<SqlBool> {
+  const suspended = sql.ref(`${alias}.author_suspended`);
+  if (!viewerId) return sql<SqlBool>`not ${suspended}`;
+  return sql<SqlBool>`(not ${suspended} or ${sql.ref(`${alias}.author_id`)} = ${viewerId}
+    or exists (select 1 from users adm where adm.id = ${viewerId} and adm.is_admin))`;
 }
 
 /**

@@ -32,6 +32,12 @@ export interface UsersTable {
     NotificationType[] | undefined,
     NotificationType[]
   >;
+  /** a suspension (0014): set while it stands; until null = until lifted */
+  suspended_at: Timestamp | null;
+  suspended_until: Timestamp | null;
+  suspension_reason: string | null;
+  suspended_by: string | null;
+  last_export_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
@@ -49,6 +55,8 @@ export interface PostsTable {
   quotes_count: Counter;
   edited_at: Timestamp | null;
   edit_count: Counter;
+  /** the author is suspended: not live, like a deleted post, until lifted (0014) */
+  author_suspended: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
@@ -76,6 +84,25 @@ export interface MutedWordsTable {
   created_at: CreatedAt;
 }
 
+/** One moderation action (0014), written in the action's transaction. */
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor_id: string;
+  action: AuditAction;
+  target_type: 'user' | 'post' | 'comment' | 'report';
+  target_id: string;
+  reason: string | null;
+  created_at: CreatedAt;
+}
+
+export type AuditAction =
+  | 'suspend'
+  | 'unsuspend'
+  | 'delete_post'
+  | 'delete_comment'
+  | 'resolve_report'
+  | 'dismiss_report';
+
 export interface CommentsTable {
   id: Generated<string>;
   post_id: string;
@@ -84,6 +111,7 @@ export interface CommentsTable {
   content: string;
   reactions_count: Counter;
   replies_count: Counter;
+  author_suspended: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
@@ -323,6 +351,7 @@ export interface DB {
   error_logs: ErrorLogsTable;
   user_sessions: UserSessionsTable;
   notifications: NotificationsTable;
+  audit_log: AuditLogTable;
   view_refreshes: ViewRefreshesTable;
   post_stats: PostStatsView;
   trending_tickers: TrendingTickersView;

@@ -28,6 +28,7 @@ const TABLES = [
   'notifications',
   'post_edits',
   'muted_words',
+  'audit_log',
 ];
 const MATERIALIZED = ['daily_metrics', 'engagement_metrics', 'trending_tickers'];
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Keyset } from '../../core/keyset.js';
 import { postColumns } from '../../core/posts.view.js';
 import { userSummaryOf } from '../../core/users.js';
-import { contentVisible, postVisible, visibleTo } from '../../core/visibility.js';
+import { authorLive, contentVisible, postVisible, visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 
 /** One entry of the following feed: a post, or a plain repost of one (reposter_id set). */
@@ -68,7 +68,7 @@ export function followingFeedQuery(db: Db, viewerId: string, page: Keyset) {
         from feed_sources s cross join lateral (
           select p.id, p.created_at from posts p
           where p.author_id = s.user_id and p.deleted_at is null ${before('p.created_at', 'p.id')}
-            and ${contentVisible('p', viewerId)}
+            and ${authorLive('p', viewerId)} and ${contentVisible('p', viewerId)}
           order by p.created_at desc, p.id desc limit ${sql.lit(n)}
         ) p
         order by p.created_at desc, p.id desc limit ${sql.lit(n)})`,

@@ -29,7 +29,7 @@ export default async function mutedWordsRoutes(app: App) {
   app.post(
     '/users/me/muted-words',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'muteWord',
         summary: 'Mute a word, a phrase or a ticker',
@@ -46,7 +46,7 @@ export default async function mutedWordsRoutes(app: App) {
   app.delete(
     '/users/me/muted-words/:muted_word_id',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'unmuteWord',
         summary: 'Unmute a word',

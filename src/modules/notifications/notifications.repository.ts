@@ -29,21 +29,26 @@ export interface NotificationRow {
  * none whose text (a comment, a reply, a quote, a mention) holds one of their muted words.
  */
 function visibleNotifications(db: Db, userId: string) {
-  return db
-    .selectFrom('notifications as n')
-    .innerJoin('users', 'users.id', 'n.actor_id')
-    .leftJoin('posts as p', 'p.id', 'n.post_id')
-    .leftJoin('comments as c', 'c.id', 'n.comment_id')
-    .where('n.user_id', '=', userId)
-    .where('users.deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('n.post_id', 'is', null), eb('p.deleted_at', 'is', null)]))
-    .where((eb) => eb.or([eb('n.comment_id', 'is', null), eb('c.deleted_at', 'is', null)]))
-    .where(visibleTo(userId, 'n.actor_id'))
-    .where(
-      sql<boolean>`(n.type not in ('comment', 'reply', 'mention', 'quote') or case
+  return (
+    db
+      .selectFrom('notifications as n')
+      .innerJoin('users', 'users.id', 'n.actor_id')
+      .leftJoin('posts as p', 'p.id', 'n.post_id')
+      .leftJoin('comments as c', 'c.id', 'n.comment_id')
+      .where('n.user_id', '=', userId)
+      .where('users.deleted_at', 'is', null)
+      // deleted posts and comments, and those of suspended authors, are not live
+      .where(sql<boolean>`(n.post_id is null or (p.deleted_at is null and not p.author_suspended))`)
+      .where(
+        sql<boolean>`(n.comment_id is null or (c.deleted_at is null and not c.author_suspended))`,
+      )
+      .where(visibleTo(userId, 'n.actor_id'))
+      .where(
+        sql<boolean>`(n.type not in ('comment', 'reply', 'mention', 'quote') or case
         when n.comment_id is not null then ${textVisible(userId, sql.ref('c.content'), null)}
         else ${textVisible(userId, sql.ref('p.content'), sql.ref('p.id'))} end)`,
-    );
+      )
+  );
 }
 
 export async function selectNotifications(

@@ -71,7 +71,7 @@ export default async function notificationsRoutes(app: App) {
   app.patch(
     '/users/me/notification-settings',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'updateNotificationSettings',
         summary: 'Turn notification types on or off',
@@ -105,7 +105,7 @@ export default async function notificationsRoutes(app: App) {
   app.post(
     '/notifications/read',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'markNotificationsRead',
         summary: 'Mark notifications read',

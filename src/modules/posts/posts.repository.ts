@@ -96,17 +96,6 @@ export async function insertPoll(
     .execute();
 }
 
-/** Soft delete; false when the post was already gone. */
-export async function softDeletePost(db: Db, postId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('posts')
-    .set({ deleted_at: sql`now()` })
-    .where('id', '=', postId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
 /** A post as an edit needs it, locked until the transaction ends; undefined when not live. */
 export async function lockPostForEdit(db: Db, postId: string) {
   return db
