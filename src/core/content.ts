@@ -10,6 +10,11 @@ import { recordAudit } from './audit.js';
  * admin deletes someone else's content it is a moderation action, recorded in the audit log in
  * the same transaction. Shared by the posts and comments routes and the moderation queue.
  */
+/** Runs `work` in a transaction: the caller's, when `db` is one already, else a new one. */
+export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
 export interface Deleter {
   id: string;
   isAdmin: boolean;
@@ -24,7 +29,7 @@ export async function deletePostAs(
   const post = await requireLivePost(db, postId, { includeSuspended: true });
   const own = post.author_id === user.id;
   if (!own && !user.isAdmin) throw forbidden('only the author or an admin may delete this post');
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const result = await trx
       .updateTable('posts')
       .set({ deleted_at: sql`now()` })
@@ -55,7 +60,7 @@ export async function deleteCommentAs(
   if (!own && !user.isAdmin) {
     throw forbidden("only the comment's author, the post's author or an admin may delete it");
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const result = await trx
       .updateTable('comments')
       .set({ deleted_at: sql`now()` })

@@ -78,6 +78,7 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
         { name: 'search', description: 'users and tickers' },
         { name: 'tickers', description: 'ticker pages, streams, trending, watchlist' },
         { name: 'reports', description: 'reports and the moderation queue' },
+        { name: 'moderation', description: 'suspensions and the audit log (admins)' },
         { name: 'errors', description: 'error tracking' },
         { name: 'metrics', description: 'materialized views and investor metrics' },
       ],

@@ -77,7 +77,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       target_type text not null check (target_type in ('user', 'post', 'comment', 'report')),
       target_id uuid not null,
       reason text check (char_length(reason) <= 1000),
-      created_at timestamptz(3) not null default now()
+      -- the moment of writing, not of the transaction: actions of one request keep their order
+      created_at timestamptz(3) not null default clock_timestamp()
     );
     create index audit_log_recent on audit_log (created_at desc, id desc);
     create index audit_log_by_actor on audit_log (actor_id, created_at desc, id desc);

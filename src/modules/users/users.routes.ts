@@ -2,6 +2,7 @@ import type { App } from '../../app-type.js';
 import { hashIp, requestCountry } from '../../lib/ip.js';
 import { UserIdParams } from '../../lib/schemas.js';
 import { adminWithoutProfile, currentUser, currentUserId, viewerId } from '../../plugins/auth.js';
+import accountRoutes from './account.routes.js';
 import profilePictureRoutes from './users.picture.routes.js';
 import {
   Me,
@@ -153,4 +154,5 @@ export default async function usersRoutes(app: App) {
   );
 
   await app.register(profilePictureRoutes);
+  await app.register(accountRoutes);
 }
