@@ -31,7 +31,20 @@ describe('suspension', () => {
 
   /** Every counter the suspension touches, as the rows hold them and as live rows count them. */
   async function counters(post: string, author: string, symbol: string) {
-    const { rows } = await sql<Record<string, number>>`select
+    const { rows } = await sql<
+      Record<
+        | 'comments'
+        | 'comments_live'
+        | 'quotes'
+        | 'quotes_live'
+        | 'reactions'
+        | 'author_posts'
+        | 'author_posts_live'
+        | 'ticker'
+        | 'ticker_live',
+        number
+      >
+    >`select
         (select comments_count from posts where id = ${post}) as comments,
         (select comments from post_stats where post_id = ${post}) as comments_live,
         (select quotes_count from posts where id = ${post}) as quotes,

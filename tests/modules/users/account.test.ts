@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../helpers/app.js';
@@ -8,7 +9,6 @@ import {
   createUser,
   expectError,
   getOk,
-  type Page,
   type TestUser,
 } from '../../helpers/factories.js';
 import { form, pngImage } from '../../helpers/images.js';
@@ -19,12 +19,7 @@ type Call = (
   method: string,
   url: string,
   payload?: object,
-) => Promise<{
-  statusCode: number;
-  json(): any;
-  body: string;
-  headers: Record<string, unknown>;
-}>;
+) => Promise<LightMyRequestResponse>;
 
 /** Everything a user can do, so that an erasure has something to erase everywhere. */
 async function busyUser(t: ReturnType<typeof useTestApp>, call: Call) {
@@ -390,7 +385,7 @@ describe('GET /users/me/export', () => {
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 429]);
     const refused = a.statusCode === 429 ? a : b;
-    expectError(refused as never, 429, 'rate_limited');
+    expectError(refused, 429, 'rate_limited');
     const wait = Number(refused.headers['retry-after']);
     expect(wait).toBeGreaterThan(500);
     expect(wait).toBeLessThanOrEqual(600);
