@@ -81,6 +81,9 @@ export function followingFeedQuery(db: Db, viewerId: string, page: Keyset) {
           select r.id, r.post_id, r.created_at, r.user_id
           from reposts r
           where r.user_id = s.user_id ${before('r.created_at', 'r.id')}
+            -- a suspended user's reposts are their content too (docs/rules.md "Suspension")
+            and (s.user_id = ${viewerId} or not exists (select 1 from users su
+              where su.id = s.user_id and su.suspended_at is not null))
             and r.created_at >= coalesce((
               select case when count(*) = ${sql.lit(n)} then min(fp.t) end from feed_posts fp
             ), '-infinity'::timestamptz)

@@ -86,9 +86,16 @@ describe('suspension', () => {
     const bensBefore = await counters(s.bens.id, s.ben.id, s.symbol);
     expect(bensBefore.reactions).toBe(1);
 
+    // a plain repost by Ben of Ada's post reaches Cy's following feed as Ben's
+    const [dee] = [await createUser(t)];
+    const deesPost = await createPost(t, dee, 'reposted by Ben');
+    await call(s.ben, 'POST', `/posts/${deesPost.id}/reposts`);
+    expect(await ids('/feed?type=following', s.cy)).toContain(deesPost.id);
+
     const res = await suspend(s.admin, s.ben);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ suspended: true, until: null });
+    expect(await ids('/feed?type=following', s.cy)).not.toContain(deesPost.id);
 
     // gone from every list for others
     for (const [url, viewer] of [
