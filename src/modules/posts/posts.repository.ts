@@ -98,7 +98,7 @@ export async function insertPoll(
 
 /** A post as an edit needs it, locked until the transaction ends; undefined when not live. */
 export async function lockPostForEdit(db: Db, postId: string) {
-  return db
+  const post = await db
     .selectFrom('posts')
     .select([
       'posts.id',
@@ -107,15 +107,25 @@ export async function lockPostForEdit(db: Db, postId: string) {
       'posts.sentiment',
       'posts.quoted_post_id',
       'posts.created_at',
+    ])
+    .where('posts.id', '=', postId)
+    .where('posts.deleted_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!post) return undefined;
+  // read after the lock, in a statement of its own: a subquery of the locking statement would
+  // see the tickers as they were before an edit that committed while this one waited
+  const extra = await db
+    .selectFrom('posts')
+    .select([
       sql<string[]>`array(select pt.symbol from post_tickers pt
         where pt.post_id = posts.id order by pt.position)`.as('tickers'),
       sql<boolean>`exists (select 1 from media m where m.post_id = posts.id)
         or exists (select 1 from polls pl where pl.post_id = posts.id)`.as('has_attachments'),
     ])
     .where('posts.id', '=', postId)
-    .where('posts.deleted_at', 'is', null)
-    .forUpdate()
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow();
+  return { ...post, ...extra };
 }
 
 /** Keeps the version an edit replaces, with the time it was replaced. */
