@@ -26,6 +26,8 @@ const TABLES = [
   'media',
   'view_refreshes',
   'notifications',
+  'ticker_sentiment',
+  'ticker_sentiment_authors',
 ];
 const MATERIALIZED = ['daily_metrics', 'engagement_metrics', 'trending_tickers'];
 
