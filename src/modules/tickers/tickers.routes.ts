@@ -1,6 +1,6 @@
 import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
-import { Trending, TrendingQuery, trendingTickers } from '../../core/tickers.js';
+import { Trending, TrendingTickersQuery, trendingTickers } from '../../core/tickers.js';
 import { Page } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
 import {
@@ -29,16 +29,21 @@ export default async function tickersRoutes(app: App) {
       config: { auth: 'public' },
       schema: {
         operationId: 'getTrendingTickers',
-        summary: 'Tickers ranked by mentions',
+        summary: 'Tickers ranked by mentions or by velocity',
         description:
           'From the trending_tickers materialized view (refreshed hourly); `refreshed_at` says ' +
-          'when it was last refreshed (null: never since the service was set up).',
+          'when it was last refreshed (null: never since the service was set up). Each item ' +
+          'carries its mentions in the window, `baseline` (the mean mentions per window of ' +
+          'the same length over the 7 days before it) and `velocity` (mentions ÷ ' +
+          'max(baseline, 1)); `sort=velocity` ranks by velocity (ties: more mentions first), ' +
+          'and `rank` is the place in the ranking asked for.',
         tags: ['tickers'],
-        querystring: TrendingQuery,
+        querystring: TrendingTickersQuery,
         response: { 200: Trending },
       },
     },
-    async (request) => trendingTickers(app.db, request.query.window, request.query.limit),
+    async (request) =>
+      trendingTickers(app.db, request.query.window, request.query.limit, request.query.sort),
   );
 
   app.get(
