@@ -2,7 +2,7 @@ import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Keyset, RankedCursor } from '../../core/keyset.js';
 import { postColumns } from '../../core/posts.view.js';
 import { postVisible } from '../../core/visibility.js';
-import type { Db } from '../../db/index.js';
+import { type Db, PLAN_EACH_TIME } from '../../db/index.js';
 import type { PostSearch } from './post-search.parser.js';
 
 /**
@@ -28,7 +28,11 @@ export function searchTsquery(s: PostSearch): RawBuilder<string> | undefined {
   return sql<string>`(${sql.join(parts, sql` && `)})`;
 }
 
-/** Every condition of the search on `posts` but visibility (the list adds postVisible). */
+/**
+ * Every condition of the search on `posts` but visibility (the list adds postVisible). The
+ * statement is planned with its values each time (PLAN_EACH_TIME): a rare word is read
+ * through the GIN index, a common one along the newest-first index.
+ */
 export function searchMatch(s: PostSearch): RawBuilder<SqlBool> {
   const conditions: RawBuilder<SqlBool>[] = [];
   const tsq = searchTsquery(s);
@@ -49,18 +53,21 @@ export function searchMatch(s: PostSearch): RawBuilder<SqlBool> {
   if (s.until) conditions.push(sql`posts.created_at < ${s.until}`);
   if (s.hasMedia) conditions.push(sql`exists (select 1 from media m where m.post_id = posts.id)`);
   if (s.hasPoll) conditions.push(sql`exists (select 1 from polls pl where pl.post_id = posts.id)`);
-  if (!conditions.length) return sql<SqlBool>`true`;
-  return sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
+  const plan = sql.raw(PLAN_EACH_TIME);
+  if (!conditions.length) return sql<SqlBool>`${plan} true`;
+  return sql<SqlBool>`${plan} (${sql.join(conditions, sql` and `)})`;
 }
 
 /**
  * Relevance ranks (ts_rank) the newest RELEVANCE_CANDIDATES matches: past that, ranking every
- * match of a common word costs a read of each (earnings: a tenth of all posts). The first page
+ * match of a common word costs a read of each ("earnings" matches 29,513 posts of the
+ * benchmark's million: 0.7 s; the newest 1,000 took 60 ms of one core, the newest 200 under
+ * 10 ms: bench/results/2026-12-07-signals.md). The first page
  * fixes the candidates' lower bound (the (time, id) of the oldest candidate), and later pages
  * rank the matches from that bound on, so the set a cursor walks only grows by posts newer
  * than the first page: a page after the cursor repeats and skips nothing.
  */
-export const RELEVANCE_CANDIDATES = 1000;
+export const RELEVANCE_CANDIDATES = 200;
 
 export interface RankedRowsParams {
   search: PostSearch;
