@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Post } from '../../../src/core/posts.schemas.js';
+import { RELEVANCE_CANDIDATES } from '../../../src/modules/search/post-search.repository.js';
 import { useTestApp } from '../../helpers/app.js';
 import { addFilter } from '../../helpers/content.js';
 import {
@@ -190,6 +192,43 @@ describe('GET /search/posts', () => {
     expectError(await get(`&sort=relevance&cursor=${forged}`), 422, 'validation_error');
     expectError(await get('&sort=relevance&cursor=abc'), 422, 'validation_error');
     expectError(await get('&sort=best'), 422, 'validation_error');
+  });
+
+  it('ranks the newest matches only, and its cursor keeps that set while posts arrive', async () => {
+    const a = await createUser(t);
+    const n = RELEVANCE_CANDIDATES + 5;
+    // the 5 oldest match worst (the word once, the others twice): ranking every match would
+    // put them last, but they are not among the newest candidates
+    await sql`
+      insert into posts (author_id, content, created_at)
+      select ${a.id}::uuid,
+        case when i <= 5 then 'boundsearch ' || i else 'boundsearch boundsearch ' || i end,
+        ${at(1000)}::timestamptz + i * interval '1 second'
+      from generate_series(1, ${n}::integer) i`.execute(t.db);
+    const oldest = await t.db
+      .selectFrom('posts')
+      .select('id')
+      .where('author_id', '=', a.id)
+      .orderBy('created_at')
+      .limit(5)
+      .execute();
+    const seen: string[] = [];
+    const { items, pages } = await walkPages(
+      (cursor) =>
+        search('boundsearch', `&sort=relevance&limit=90${cursor ? `&cursor=${cursor}` : ''}`),
+      (i) => createPost(t, a, `boundsearch boundsearch late ${i}`),
+    );
+    for (const p of items) seen.push(p.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    // the candidates, and maybe some of the posts that arrived while paging
+    expect(seen.length).toBeGreaterThanOrEqual(RELEVANCE_CANDIDATES);
+    expect(seen.length).toBeLessThanOrEqual(RELEVANCE_CANDIDATES + pages - 1);
+    for (const o of oldest) expect(seen).not.toContain(o.id);
+    // newest first, it is every match
+    const recent = await walkPages((cursor) =>
+      search('boundsearch', `&limit=100${cursor ? `&cursor=${cursor}` : ''}`),
+    );
+    expect(recent.items.length).toBe(n + pages - 1);
   });
 
   it('never answers a 500 to hostile input: each query is a 200 or a clear 422', async () => {
