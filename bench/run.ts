@@ -34,7 +34,9 @@ const USAGE = `usage: npm run bench:run -- [options]
   --connections <n>    concurrent connections, HTTP and SQL (default 20) BENCH_CONNECTIONS
   --api-pool <n>       the API's DATABASE_POOL_MAX (default: --connections)
   --only <ids>         comma-separated scenario ids (health, feed-all, feed-following,
-                       feed-deep, feed-filtered, ticker, search)
+                       feed-deep, feed-filtered, ticker, search, search-common-recent,
+                       search-common-relevance, search-rare-recent, search-rare-relevance,
+                       sentiment-hourly, sentiment-daily, feed-watchlist)
   --skip-raw           do not replay the SQL through pg
   --depth <n>          posts back for the deep page (default 10000)
   --database-url <url> default ${DEFAULT_BENCH_URL}   BENCH_DATABASE_URL

@@ -206,6 +206,8 @@ async function main(): Promise<void> {
         [
           [
             ...enableTriggerSteps(saved),
+            // loaded with triggers off: the rollup of GET /tickers/{symbol}/sentiment (0020)
+            { name: 'ticker sentiment rollup', sql: 'select ticker_sentiment_rebuild()' },
             { name: 'drop helpers', sql: 'drop schema bench_seed cascade' },
           ],
         ],

@@ -6,6 +6,10 @@ export interface HttpLoad {
   headers: Record<string, string>;
   connections: number;
   seconds: number;
+  /** default GET */
+  method?: 'GET' | 'POST';
+  /** a JSON body (sent with content-type application/json) */
+  body?: string;
 }
 
 /**
@@ -21,8 +25,10 @@ export function runHttpLoad(load: HttpLoad): Promise<LoadResult> {
         url: load.url,
         connections: load.connections,
         duration: load.seconds,
-        headers: load.headers,
+        headers: load.body ? { ...load.headers, 'content-type': 'application/json' } : load.headers,
         timeout: 10,
+        ...(load.method ? { method: load.method } : {}),
+        ...(load.body ? { body: load.body } : {}),
       },
       (error, result) => {
         if (error) return reject(error);

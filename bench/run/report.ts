@@ -64,6 +64,17 @@ export function evaluateTargets(results: ScenarioResult[], connections: number):
     });
   }
 
+  const held = results.filter((r) => r.scenario.p95Target !== undefined && measured(r));
+  if (held.length) {
+    const over = held.filter((r) => r.api!.p95 >= r.scenario.p95Target!);
+    targets.push({
+      name: `trader signals p95 < ${held[0]!.scenario.p95Target} ms at ${connections} connections`,
+      value: held.map((r) => `${r.scenario.id} ${ms(r.api!.p95)} ms`).join(', '),
+      status: over.length ? 'missed' : 'met',
+      faults: over.map((r) => r.scenario.id),
+    });
+  }
+
   const compared = feeds.filter((r) => r.raw && r.raw.rps > 0);
   const behind = compared.filter((r) => r.api!.rps / r.raw!.rps < API_SHARE_MIN);
   targets.push({

@@ -193,6 +193,11 @@ export function followSteps(s: Sizes, t0: string): Step[] {
   ];
 }
 
+/** Ranks (1 = busiest) of the tickers on bench_follower_500's watchlist. */
+export const WATCHED_RANKS = [
+  1, 2, 3, 6, 10, 15, 25, 40, 60, 90, 130, 180, 250, 350, 500, 700, 1000, 1500, 2200, 2900,
+];
+
 export function interestSteps(s: Sizes, t0: string): Step[] {
   const lists = (table: string, share: number, most: number, salt: number) => ({
     name: table.replace('_', ' '),
@@ -211,9 +216,20 @@ export function interestSteps(s: Sizes, t0: string): Step[] {
       group by u.id, u.n, t.symbol;`,
   });
   const me = `(select id from bench_seed.u where n = ${s.crowd + FIXED.followsNobody.offset})`;
+  // bench_follower_500 watches 20 tickers: the three busiest and 17 others down the tail (the
+  // watchlist feed's scenario)
+  const watcher = `(select id from bench_seed.u where n = ${s.crowd + FIXED.follower500.offset})`;
+  const watchlist = {
+    name: 'watchlist of bench_follower_500',
+    sql: `delete from watchlist_items where user_id = ${watcher};
+      insert into watchlist_items (user_id, symbol, created_at)
+      select ${watcher}, t.symbol, ${t0} - interval '1 day' * t.rank / 100
+      from bench_seed.tk t where t.rank in (${WATCHED_RANKS.join(', ')});`,
+  };
   return [
     lists('user_interests', 0.5, 5, 1200),
     lists('watchlist_items', 0.25, 10, 1300),
+    watchlist,
     {
       // stored as the API stores them (muted-words.repository.ts upsertWord)
       name: `muted words: ${MUTED_WORDS.length} for ${FIXED.followsNobody.username}`,

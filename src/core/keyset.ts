@@ -120,3 +120,51 @@ export function toPage<R, T>(
     next_cursor: hasMore && last ? encodeCursor(key(last).t, key(last).id) : null,
   };
 }
+
+/**
+ * A cursor of a list ordered by a score first (search by relevance): the score of the last
+ * row as PostgreSQL printed it (a float4 prints and reads back exactly), its (time, id), and
+ * the (time, id) lower bound of the rows the list ranks, fixed on its first page (null: no
+ * bound). Same rules as the plain cursor: anything that does not decode is a 422.
+ */
+export interface RankedCursor extends Cursor {
+  rank: string;
+  bound: Cursor | null;
+}
+
+const RANK = /^-?\d+(\.\d+)?(e-?\d+)?$/;
+
+export function encodeRankedCursor(c: RankedCursor): string {
+  const bound = c.bound ? [c.bound.t.toISOString(), c.bound.id] : null;
+  return Buffer.from(JSON.stringify([c.rank, c.t.toISOString(), c.id, bound])).toString(
+    'base64url',
+  );
+}
+
+export function decodeRankedCursor(raw: string): RankedCursor {
+  const refuse = () => invalid('cursor', 'is not a cursor of this list');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw refuse();
+  const [rank, t, id, bound] = parsed as unknown[];
+  if (typeof rank !== 'string' || !RANK.test(rank) || rank.length > 40) throw refuse();
+  const pair = (time: unknown, uuid: unknown): Cursor => {
+    if (typeof time !== 'string' || typeof uuid !== 'string' || !ISO.test(time) || !isUuid(uuid)) {
+      throw refuse();
+    }
+    const d = new Date(time);
+    if (Number.isNaN(d.getTime())) throw refuse();
+    return { t: d, id: uuid.toLowerCase() };
+  };
+  const last = pair(t, id);
+  let lower: Cursor | null = null;
+  if (bound !== null) {
+    if (!Array.isArray(bound) || bound.length !== 2) throw refuse();
+    lower = pair(bound[0], bound[1]);
+  }
+  return { rank, t: last.t, id: last.id, bound: lower };
+}

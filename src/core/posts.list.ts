@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { type Keyset, keyset, type PageQuery, type PageResult } from './keyset.js';
 import type { Post, Sentiment } from './posts.schemas.js';
@@ -21,6 +21,8 @@ export interface PostListParams {
    * 'blocks' (a user's own page still lists them when muted).
    */
   hide?: 'mutes-and-blocks' | 'blocks';
+  /** One more condition on `posts` (the post search's match), ANDed with the rest. */
+  match?: RawBuilder<SqlBool> | undefined;
 }
 
 export async function listPosts(
@@ -59,6 +61,7 @@ export function postRowsQuery(db: Db, params: PostListParams, page: Keyset) {
     .$if(params.sentiment !== undefined, (qb) =>
       qb.where('posts.sentiment', '=', params.sentiment!),
     )
+    .$if(params.match !== undefined, (qb) => qb.where(params.match!))
     .$if(page.cursor !== undefined, (qb) => qb.where(page.after(time, id)))
     .where(visible)
     .orderBy(sql.ref(time), 'desc')

@@ -42,28 +42,59 @@ export const TrendingQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
 });
 
+export type TrendingSort = 'mentions' | 'velocity';
+
+/** GET /tickers/trending: the window and limit, and which ranking. */
+export const TrendingTickersQuery = Type.Object({
+  ...TrendingQuery.properties,
+  sort: Type.Union([Type.Literal('mentions'), Type.Literal('velocity')], {
+    default: 'mentions',
+    description:
+      '`mentions`: most mentioned first; `velocity`: mentions against the usual pace first, ' +
+      'so a ticker waking up ranks above one that is always busy',
+  }),
+});
+
 export const Trending = Type.Object({
   items: Type.Array(
     Type.Object({
       symbol: Type.String(),
       mentions: Type.Integer({ minimum: 0 }),
-      rank: Type.Integer({ minimum: 1 }),
+      rank: Type.Integer({ minimum: 1, description: 'place in the ranking asked for' }),
+      baseline: Type.Number({
+        minimum: 0,
+        description:
+          'mean mentions per window of the same length over the 7 days before the window ' +
+          '(2 decimals)',
+      }),
+      velocity: Type.Number({
+        minimum: 0,
+        description: 'mentions ÷ max(baseline, 1), rounded to 2 decimals',
+      }),
     }),
   ),
   refreshed_at: Nullable(Timestamp),
 });
 
 /**
- * Tickers ranked by mentions in the window, from the trending_tickers materialized view, and
- * when that view was last refreshed (null: never since the service was set up).
+ * Tickers ranked by mentions or by velocity in the window, from the trending_tickers
+ * materialized view (each ranking's top 100; migration 0021), and when that view was last
+ * refreshed (null: never since the service was set up).
  */
-export async function trendingTickers(db: Db, window: TrendingWindow, limit: number) {
+export async function trendingTickers(
+  db: Db,
+  window: TrendingWindow,
+  limit: number,
+  sort: TrendingSort = 'mentions',
+) {
+  const rankColumn = sort === 'velocity' ? 'velocity_rank' : 'rank';
   const [items, refreshed] = await Promise.all([
     db
       .selectFrom('trending_tickers')
-      .select(['symbol', 'mentions', 'rank'])
+      .select(['symbol', 'mentions', 'baseline', 'velocity', `${rankColumn} as rank`])
       .where('period', '=', window)
-      .orderBy('rank')
+      .where(rankColumn, '<=', sql.lit(100))
+      .orderBy(rankColumn)
       .limit(sql.lit(limit))
       .execute(),
     db

@@ -106,6 +106,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  * never saw the statement, hence the setting.
  */
 const MAX_NAMED_PER_CONNECTION = 500;
+
+/**
+ * A statement holding this comment is never named: PostgreSQL plans it with the values each
+ * time. For statements whose best plan depends on the values, like a full-text search, where
+ * a rare word wants the GIN index and a common one the newest-first index: a generic plan
+ * picks one for all (a rare word walked every post, 2 s, with the plan of a common one).
+ */
+export const PLAN_EACH_TIME = '/* plan each time */';
 const statementNames = new Map<string, string>();
 
 export function statementName(text: string): string {
@@ -123,7 +131,12 @@ function preparing(pool: pg.Pool): PostgresPool {
     const named = new Set<string>();
     return {
       query: ((text: unknown, values?: unknown[]) => {
-        if (typeof text === 'string' && values && values.length > 0) {
+        if (
+          typeof text === 'string' &&
+          values &&
+          values.length > 0 &&
+          !text.includes(PLAN_EACH_TIME)
+        ) {
           const name = statementName(text);
           if (named.has(name) || named.size < MAX_NAMED_PER_CONNECTION) {
             named.add(name);

@@ -1,4 +1,11 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  ColumnType,
+  Generated,
+  GeneratedAlways,
+  Insertable,
+  Selectable,
+  Updateable,
+} from 'kysely';
 
 /**
  * Table types for Kysely, kept by hand beside the migrations (tests/db/schema.test.ts checks
@@ -60,6 +67,8 @@ export interface PostsTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
+  /** to_tsvector of the content plus exact `$ticker` and `@user` tokens (0022); never written */
+  search_vector: GeneratedAlways<string>;
 }
 
 /** A version of a post that an edit replaced (0013). */
@@ -306,6 +315,30 @@ export interface TrendingTickersView {
   symbol: string;
   mentions: number;
   rank: number;
+  /** mean mentions per window of the same length over the 7 days before the window (0021) */
+  baseline: number;
+  /** mentions ÷ max(baseline, 1), 2 decimals */
+  velocity: number;
+  velocity_rank: number;
+}
+
+/** Live posts per ticker and UTC hour ('1h') or day ('1d'), kept by triggers (0020). */
+export interface TickerSentimentTable {
+  symbol: string;
+  bucket: '1h' | '1d';
+  t: Timestamp;
+  posts: number;
+  bullish: number;
+  bearish: number;
+  authors: number;
+}
+
+export interface TickerSentimentAuthorsTable {
+  symbol: string;
+  bucket: '1h' | '1d';
+  t: Timestamp;
+  author_id: string;
+  posts: number;
 }
 
 export interface DailyMetricsView {
@@ -353,6 +386,8 @@ export interface DB {
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   view_refreshes: ViewRefreshesTable;
+  ticker_sentiment: TickerSentimentTable;
+  ticker_sentiment_authors: TickerSentimentAuthorsTable;
   post_stats: PostStatsView;
   trending_tickers: TrendingTickersView;
   daily_metrics: DailyMetricsView;

@@ -29,6 +29,8 @@ const TABLES = [
   'post_edits',
   'muted_words',
   'audit_log',
+  'ticker_sentiment',
+  'ticker_sentiment_authors',
 ];
 const MATERIALIZED = ['daily_metrics', 'engagement_metrics', 'trending_tickers'];
 

@@ -128,3 +128,39 @@ export function followingFeedQuery(db: Db, viewerId: string, page: Keyset) {
     .orderBy('feed_page.t', 'desc')
     .orderBy('feed_page.entry_id', 'desc');
 }
+
+/**
+ * The watchlist feed (GET /feed?type=watchlist): live posts that mention any ticker on the
+ * viewer's watchlist, newest first, as a per-ticker top-N like the following feed: each
+ * watched symbol gives its newest n visible live posts along post_tickers_symbol_created
+ * (symbol, created_at, post_id), the keyset condition inside each lateral, and the page is the
+ * newest n of their union with n = offset + limit + 1. A post that names two watched tickers
+ * comes from both laterals and shows once (`group by`). Any post of the page is among the n
+ * newest of each ticker it names, so the page is exact. post_tickers.created_at is the post's.
+ */
+export function watchlistFeedQuery(db: Db, viewerId: string, page: Keyset) {
+  const n = page.offset + page.limit + 1;
+  const before = page.cursor ? sql`and ${page.after('pt.created_at', 'pt.post_id')}` : sql``;
+  return db
+    .with(
+      'watch_page',
+      () => sql<{ post_id: string; t: Date }>`(
+        select x.post_id, x.created_at as t
+        from watchlist_items w cross join lateral (
+          select pt.post_id, pt.created_at
+          from post_tickers pt join posts p on p.id = pt.post_id
+          where pt.symbol = w.symbol and p.deleted_at is null ${before}
+            and ${postVisible('p', viewerId)}
+          order by pt.created_at desc, pt.post_id desc limit ${sql.lit(n)}
+        ) x
+        where w.user_id = ${viewerId}
+        group by x.post_id, x.created_at
+        order by x.created_at desc, x.post_id desc
+        offset ${page.offset} limit ${page.fetch})`,
+    )
+    .selectFrom('watch_page')
+    .innerJoin('posts', 'posts.id', 'watch_page.post_id')
+    .select(postColumns(viewerId))
+    .orderBy('watch_page.t', 'desc')
+    .orderBy('watch_page.post_id', 'desc');
+}

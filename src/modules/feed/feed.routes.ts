@@ -9,7 +9,9 @@ export default async function feedRoutes(app: App) {
   app.get(
     '/feed',
     {
-      config: { auth: authByQuery('type', { all: 'public', following: 'token' }) },
+      config: {
+        auth: authByQuery('type', { all: 'public', following: 'token', watchlist: 'user' }),
+      },
       schema: {
         operationId: 'getFeed',
         summary: 'The home feed',
@@ -20,7 +22,9 @@ export default async function feedRoutes(app: App) {
           '`reposted_by`. A post shows once: as itself when its author is you or someone you ' +
           'follow, else at its first repost by one of them (a later repost never moves it, so ' +
           'pages stay stable). Posts and reposts of users you muted or blocked, or who blocked ' +
-          'you, are left out, whoever reposted them. Page with `cursor` (stable) or `offset`.',
+          'you, are left out, whoever reposted them. `type=watchlist` (401 without a token, 403 ' +
+          'before onboarding): live posts that mention any ticker on your watchlist, newest ' +
+          'first, each once, with the same filters. Page with `cursor` (stable) or `offset`.',
         tags: ['feed'],
         querystring: FeedQuery,
         response: { 200: Page(Post) },

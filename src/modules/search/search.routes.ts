@@ -1,5 +1,9 @@
 import type { App } from '../../app-type.js';
+import { Post } from '../../core/posts.schemas.js';
+import { Page } from '../../lib/schemas.js';
 import { viewerId } from '../../plugins/auth.js';
+import { PostSearchQuery } from './post-search.schemas.js';
+import { searchPosts } from './post-search.service.js';
 import { SearchQuery, SearchResults } from './search.schemas.js';
 import { search } from './search.service.js';
 
@@ -26,5 +30,25 @@ export default async function searchRoutes(app: App) {
         limit: request.query.limit,
         viewerId: viewerId(request),
       }),
+  );
+
+  app.get(
+    '/search/posts',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'searchPosts',
+        summary: 'Full-text search of posts',
+        description:
+          'Live posts whose text matches `q` (see its description for words, phrases and ' +
+          'operators), newest first (`sort=recent`) or by relevance (`sort=relevance`). Posts ' +
+          'of users you muted or blocked, or who blocked you, are left out, as in the feeds. ' +
+          'A query of stop words only (`the`) finds nothing.',
+        tags: ['search'],
+        querystring: PostSearchQuery,
+        response: { 200: Page(Post) },
+      },
+    },
+    async (request) => searchPosts(app.db, request.query, viewerId(request)),
   );
 }

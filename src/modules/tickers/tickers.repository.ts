@@ -80,3 +80,22 @@ export async function tickerExists(db: Db, symbol: string): Promise<boolean> {
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The rollup rows of one ticker's buckets from `from` to `to` (bucket starts), oldest first. */
+export async function findSentimentBuckets(
+  db: Db,
+  symbol: string,
+  bucket: '1h' | '1d',
+  from: Date,
+  to: Date,
+) {
+  return db
+    .selectFrom('ticker_sentiment')
+    .select(['t', 'posts', 'bullish', 'bearish', 'authors'])
+    .where('symbol', '=', symbol)
+    .where('bucket', '=', bucket)
+    .where('t', '>=', from)
+    .where('t', '<=', to)
+    .orderBy('t')
+    .execute();
+}

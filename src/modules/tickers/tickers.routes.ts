@@ -1,11 +1,19 @@
 import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
-import { Trending, TrendingQuery, trendingTickers } from '../../core/tickers.js';
+import { Trending, TrendingTickersQuery, trendingTickers } from '../../core/tickers.js';
 import { Page } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
-import { SymbolParams, TickerPage, TickerPostsQuery, Watchlist } from './tickers.schemas.js';
+import {
+  SentimentQuery,
+  SentimentSeries,
+  SymbolParams,
+  TickerPage,
+  TickerPostsQuery,
+  Watchlist,
+} from './tickers.schemas.js';
 import {
   addToWatchlist,
+  getSentimentSeries,
   getTickerPage,
   getTickerPosts,
   getWatchlist,
@@ -21,16 +29,21 @@ export default async function tickersRoutes(app: App) {
       config: { auth: 'public' },
       schema: {
         operationId: 'getTrendingTickers',
-        summary: 'Tickers ranked by mentions',
+        summary: 'Tickers ranked by mentions or by velocity',
         description:
           'From the trending_tickers materialized view (refreshed hourly); `refreshed_at` says ' +
-          'when it was last refreshed (null: never since the service was set up).',
+          'when it was last refreshed (null: never since the service was set up). Each item ' +
+          'carries its mentions in the window, `baseline` (the mean mentions per window of ' +
+          'the same length over the 7 days before it) and `velocity` (mentions ÷ ' +
+          'max(baseline, 1)); `sort=velocity` ranks by velocity (ties: more mentions first), ' +
+          'and `rank` is the place in the ranking asked for.',
         tags: ['tickers'],
-        querystring: TrendingQuery,
+        querystring: TrendingTickersQuery,
         response: { 200: Trending },
       },
     },
-    async (request) => trendingTickers(app.db, request.query.window, request.query.limit),
+    async (request) =>
+      trendingTickers(app.db, request.query.window, request.query.limit, request.query.sort),
   );
 
   app.get(
@@ -70,6 +83,29 @@ export default async function tickersRoutes(app: App) {
     },
     async (request) =>
       getTickerPosts(app.db, request.params.symbol, request.query, viewerId(request)),
+  );
+
+  app.get(
+    '/tickers/:symbol/sentiment',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'getTickerSentiment',
+        summary: "A ticker's message volume and sentiment over time",
+        description:
+          'One bucket per UTC hour (`interval=1h`, default: the last 168) or UTC day ' +
+          '(`interval=1d`, default: the last 90), `t` its start, oldest first, empty buckets ' +
+          'as zeros. Counts live posts that mention the ticker, by sentiment, and their ' +
+          'distinct authors; a deleted post leaves its bucket at once. 422 when `from` is ' +
+          'after `to` or the range holds more than 1,000 buckets; 404 for a ticker nobody ' +
+          'mentioned and for a malformed symbol.',
+        tags: ['tickers'],
+        params: SymbolParams,
+        querystring: SentimentQuery,
+        response: { 200: SentimentSeries },
+      },
+    },
+    async (request) => getSentimentSeries(app.db, request.params.symbol, request.query),
   );
 
   app.get(

@@ -7,6 +7,7 @@ import { invalid, notFound } from '../../lib/errors.js';
 import { normalizeSymbol } from '../../lib/tickers.js';
 import {
   deleteWatchlistItem,
+  findSentimentBuckets,
   findTickerPage,
   insertWatchlistItem,
   listWatchlist,
@@ -14,6 +15,7 @@ import {
   tickerExists,
   watchlistState,
 } from './tickers.repository.js';
+import { SENTIMENT_MAX_BUCKETS } from './tickers.schemas.js';
 
 /** A watchlist holds at most this many tickers (a list to glance at, not a database). */
 export const WATCHLIST_MAX = 200;
@@ -81,4 +83,70 @@ export async function addToWatchlist(db: Db, userId: string, rawSymbol: string) 
 export async function removeFromWatchlist(db: Db, userId: string, rawSymbol: string) {
   await deleteWatchlistItem(db, userId, watchlistSymbol(rawSymbol));
   return { items: await listWatchlist(db, userId) };
+}
+
+const HOUR_MS = 3_600_000;
+const BUCKET_MS = { '1h': HOUR_MS, '1d': 24 * HOUR_MS } as const;
+/** Default length of a series: 168 hours (7 days) or 90 days. */
+const DEFAULT_BUCKETS = { '1h': 168, '1d': 90 } as const;
+
+export interface SentimentQuery {
+  interval: '1h' | '1d';
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The UTC start of the hour or day holding `ms` (UTC days are always 24 hours). */
+function bucketStart(ms: number, width: number): number {
+  return Math.floor(ms / width) * width;
+}
+
+/**
+ * GET /tickers/{symbol}/sentiment: one bucket per UTC hour or day from the one holding `from`
+ * to the one holding `to`, oldest first, empty ones as zeros, read from the ticker_sentiment
+ * rollup (migration 0020), which triggers keep exact for live posts. 404 for an unknown
+ * ticker; 422 when `from` is after `to` or the range holds more than 1,000 buckets.
+ */
+export async function getSentimentSeries(
+  db: Db,
+  rawSymbol: string,
+  query: SentimentQuery,
+  now = new Date(),
+) {
+  const width = BUCKET_MS[query.interval];
+  const last = bucketStart(query.to === undefined ? now.getTime() : Date.parse(query.to), width);
+  const first =
+    query.from === undefined
+      ? last - (DEFAULT_BUCKETS[query.interval] - 1) * width
+      : bucketStart(Date.parse(query.from), width);
+  if (first > last) throw invalid('from', 'must not be after to');
+  const count = (last - first) / width + 1;
+  if (count > SENTIMENT_MAX_BUCKETS) {
+    throw invalid(
+      'from',
+      `gives ${count} buckets of ${query.interval}; at most ${SENTIMENT_MAX_BUCKETS} are answered`,
+    );
+  }
+  const symbol = normalizeSymbol(rawSymbol);
+  if (symbol === undefined || !(await tickerExists(db, symbol))) throw notFound('ticker');
+  const rows = await findSentimentBuckets(
+    db,
+    symbol,
+    query.interval,
+    new Date(first),
+    new Date(last),
+  );
+  const byStart = new Map(rows.map((r) => [r.t.getTime(), r]));
+  const items = [];
+  for (let t = first; t <= last; t += width) {
+    const row = byStart.get(t);
+    items.push({
+      t: new Date(t).toISOString(),
+      posts: row?.posts ?? 0,
+      bullish: row?.bullish ?? 0,
+      bearish: row?.bearish ?? 0,
+      authors: row?.authors ?? 0,
+    });
+  }
+  return { symbol, interval: query.interval, items };
 }

@@ -42,8 +42,8 @@ describe('POST /metrics/refresh', () => {
     const after = await trending('1h');
     expect(after.items).toEqual(
       expect.arrayContaining([
-        { symbol: 'FRSH', mentions: 1, rank: expect.any(Number) },
-        { symbol: 'NEWT', mentions: 1, rank: expect.any(Number) },
+        { symbol: 'FRSH', mentions: 1, rank: expect.any(Number), baseline: 0, velocity: 1 },
+        { symbol: 'NEWT', mentions: 1, rank: expect.any(Number), baseline: 0, velocity: 1 },
       ]),
     );
     expect(after.refreshed_at).not.toBeNull();

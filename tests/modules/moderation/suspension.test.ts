@@ -104,6 +104,7 @@ describe('suspension', () => {
       ['/feed?type=all', s.cy],
       ['/feed?type=following', s.cy],
       [`/tickers/${s.symbol}/posts`, s.cy],
+      [`/search/posts?q=${s.symbol}`, s.cy],
       [`/users/${s.ben.id}/posts`, s.cy],
     ] as const) {
       const listed = await ids(url, viewer);
@@ -134,12 +135,23 @@ describe('suspension', () => {
     expect(during.author_posts).toBe(during.author_posts_live);
     expect(during.ticker).toBe(during.ticker_live);
 
+    // the sentiment series leaves the suspended author's post too
+    const series = async () => {
+      const res = await getOk<{ items: { posts: number; authors: number }[] }>(
+        t,
+        `/tickers/${s.symbol}/sentiment?interval=1d`,
+      );
+      return res.items.reduce((n, b) => n + b.posts, 0);
+    };
+    expect(await series()).toBe(1);
+
     // lifting restores everything, the like on the hidden post included, counted once
     const lifted = await lift(s.admin, s.ben);
     expect(lifted.json()).toEqual({ suspended: false });
     expect(await counters(s.adas.id, s.ben.id, s.symbol)).toEqual(before);
     expect(await counters(s.bens.id, s.ben.id, s.symbol)).toEqual(bensBefore);
     expect(await ids('/feed?type=following', s.cy)).toContain(s.bens.id);
+    expect(await series()).toBe(2);
     expect((await lift(s.admin, s.ben)).statusCode).toBe(200); // idempotent
   });
 

@@ -91,14 +91,16 @@ describe('trending tickers', () => {
       getOk<{ items: unknown[]; refreshed_at: string }>(t, `/tickers/trending?${query}`);
     const day = await get('');
     expect(day.items).toEqual([
-      { symbol: 'HOT', mentions: 3, rank: 1 },
-      { symbol: 'WARM', mentions: 2, rank: 2 },
+      { symbol: 'HOT', mentions: 3, rank: 1, baseline: 0, velocity: 3 },
+      { symbol: 'WARM', mentions: 2, rank: 2, baseline: 0, velocity: 2 },
     ]);
     expect(day.refreshed_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect((await get('window=1h')).items).toEqual([{ symbol: 'HOT', mentions: 3, rank: 1 }]);
+    expect((await get('window=1h')).items).toEqual([
+      { symbol: 'HOT', mentions: 3, rank: 1, baseline: 0, velocity: 3 },
+    ]);
     expect((await get('window=7d&limit=50')).items).toHaveLength(3);
     expect((await get('window=7d&limit=1')).items).toEqual([
-      { symbol: 'HOT', mentions: 3, rank: 1 },
+      { symbol: 'HOT', mentions: 3, rank: 1, baseline: 0, velocity: 3 },
     ]);
   });
 
@@ -107,5 +109,62 @@ describe('trending tickers', () => {
       const res = await t.request({ method: 'GET', url: `/tickers/trending?${query}` });
       expectError(res, 422, 'validation_error');
     }
+  });
+});
+
+describe('trending tickers by velocity', () => {
+  const t = useTestApp();
+
+  it('ranks by velocity against the 7 days before the window with sort=velocity', async () => {
+    const author = await createUser(t);
+    const now = Date.now();
+    const at = (hoursAgo: number) => new Date(now - hoursAgo * HOUR);
+    // BUSY: 14 mentions 2-7 days ago (2 a day), 6 in the last day: velocity 6 / 2 = 3
+    for (let i = 0; i < 14; i++) {
+      await insertPost(t, author.id, { tickers: ['BUSY'], createdAt: at(48 + i * 8) });
+    }
+    for (let i = 0; i < 6; i++) {
+      await insertPost(t, author.id, { tickers: ['BUSY'], createdAt: at(3 + i) });
+    }
+    // WAKE: nothing before, 4 mentions in the last half hour: velocity 4 / max(0, 1) = 4
+    for (let i = 0; i < 4; i++) await insertPost(t, author.id, { tickers: ['WAKE'] });
+    // EDGE: one mention 2 days ago and 2 in the last day: baseline 1/7 → 0.14, velocity 2
+    await insertPost(t, author.id, { tickers: ['EDGE'], createdAt: at(50) });
+    await insertPost(t, author.id, { tickers: ['EDGE'], createdAt: at(2) });
+    await insertPost(t, author.id, { tickers: ['EDGE'], createdAt: at(0.2) });
+    // deleted posts count nowhere
+    for (let i = 0; i < 3; i++) {
+      await insertPost(t, author.id, { tickers: ['EDGE'], createdAt: at(1.5), deleted: true });
+    }
+    const admin = await createUser(t, { admin: true });
+    await t.request({ method: 'POST', url: '/metrics/refresh', token: admin.token });
+
+    const get = (query: string) =>
+      getOk<{ items: unknown[] }>(t, `/tickers/trending?${query}`).then((r) => r.items);
+    const busy = { symbol: 'BUSY', mentions: 6, baseline: 2, velocity: 3 };
+    const wake = { symbol: 'WAKE', mentions: 4, baseline: 0, velocity: 4 };
+    const edge = { symbol: 'EDGE', mentions: 2, baseline: 0.14, velocity: 2 };
+    expect(await get('')).toEqual([
+      { ...busy, rank: 1 },
+      { ...wake, rank: 2 },
+      { ...edge, rank: 3 },
+    ]);
+    expect(await get('sort=mentions')).toEqual(await get(''));
+    expect(await get('sort=velocity')).toEqual([
+      { ...wake, rank: 1 },
+      { ...busy, rank: 2 },
+      { ...edge, rank: 3 },
+    ]);
+    expect(await get('sort=velocity&limit=1')).toEqual([{ ...wake, rank: 1 }]);
+    // the last hour against the 168 hours before it: EDGE's 2 earlier mentions → 2/168 = 0.01
+    expect(await get('sort=velocity&window=1h')).toEqual([
+      { ...wake, rank: 1 },
+      { symbol: 'EDGE', mentions: 1, baseline: 0.01, velocity: 1, rank: 2 },
+    ]);
+    expectError(
+      await t.request({ method: 'GET', url: '/tickers/trending?sort=hype' }),
+      422,
+      'validation_error',
+    );
   });
 });
