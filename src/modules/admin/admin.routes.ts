@@ -27,8 +27,11 @@ const ASSETS = new Map([
   ['dashboard.js', { type: 'text/javascript; charset=utf-8', body: asset('dashboard.js') }],
   ['charts.js', { type: 'text/javascript; charset=utf-8', body: asset('charts.js') }],
   ['dashboard.css', { type: 'text/css; charset=utf-8', body: asset('dashboard.css') }],
+  ['moderation.js', { type: 'text/javascript; charset=utf-8', body: asset('moderation.js') }],
+  ['moderation.css', { type: 'text/css; charset=utf-8', body: asset('moderation.css') }],
 ]);
 const PAGE = asset('index.html');
+const MODERATION_PAGE = asset('moderation.html');
 
 export default async function adminRoutes(app: App) {
   app.get(
@@ -53,6 +56,30 @@ export default async function adminRoutes(app: App) {
         .header('cache-control', 'no-cache')
         .type('text/html; charset=utf-8')
         .send(PAGE),
+  );
+
+  app.get(
+    '/admin/moderation',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'getModerationPage',
+        summary: 'The moderation page (an HTML page)',
+        description:
+          'The open reports, with their actions (dismiss, resolve, delete the content, suspend ' +
+          'the author), and the audit log. Like /admin, the page asks for an admin token.',
+        tags: ['moderation'],
+        response: {
+          200: { description: 'the page', content: { 'text/html': { schema: Type.String() } } },
+        },
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .header('content-security-policy', CSP)
+        .header('cache-control', 'no-cache')
+        .type('text/html; charset=utf-8')
+        .send(MODERATION_PAGE),
   );
 
   app.get(
