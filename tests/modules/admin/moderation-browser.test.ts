@@ -62,7 +62,7 @@ describe.runIf(available || required)('the moderation page in Chromium', () => {
     const item = page.locator('#reports li').first();
     await item.waitFor();
     expect(await item.textContent()).toContain('<img src=x');
-    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
 
     await item.getByRole('button', { name: 'Delete content' }).click();
     await page.locator('#reports-empty').waitFor({ state: 'visible' });
@@ -88,7 +88,7 @@ describe.runIf(available || required)('the moderation page in Chromium', () => {
     await page.click('#token-form button[type=submit]');
     await page.locator('#audit li').first().waitFor();
     const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     );
     expect(overflow).toBe(0);
     await page.close();
