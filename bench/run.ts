@@ -19,7 +19,7 @@ import { captureQueries, pgTypes } from './run/capture.js';
 import { deepCursor, machineInfo } from './run/context.js';
 import { runHttpLoad } from './run/http-load.js';
 import { evaluateTargets, ms, pct, renderReport, type ScenarioResult } from './run/report.js';
-import { type Scenario, scenarios } from './run/scenarios.js';
+import { type Scenario, scenarios, VIEWER_ACCOUNT } from './run/scenarios.js';
 import { freePort, sleep, startServer } from './run/server.js';
 import { type Query, runSqlLoad } from './run/sql-load.js';
 
@@ -92,8 +92,9 @@ async function main(): Promise<void> {
     authorization: `Bearer ${await mintToken({ userId, secret, expiresInSeconds: 6 * 3600 })}`,
   });
   const viewers = {
-    follower500: await headers(fixture.users.follower500.id),
-    withFilters: await headers(fixture.users.withFilters.id),
+    follower500: await headers(fixture.users[VIEWER_ACCOUNT.follower500].id),
+    withFilters: await headers(fixture.users[VIEWER_ACCOUNT.withFilters].id),
+    mutedWords: await headers(fixture.users[VIEWER_ACCOUNT.mutedWords].id),
   };
 
   // read-only: a replayed or EXPLAINed statement that writes fails instead of changing the data
@@ -230,7 +231,7 @@ async function rawQueries(
   fixture: ReturnType<typeof readFixture>,
 ): Promise<Query[]> {
   if (typeof scenario.raw === 'function') {
-    const viewerId = fixture.users[scenario.viewer].id;
+    const viewerId = fixture.users[VIEWER_ACCOUNT[scenario.viewer]].id;
     const built = await scenario.raw({ db, fixture, viewerId });
     return built.map((q) => ({ sql: q.sql, parameters: [...q.parameters] }));
   }

@@ -10,8 +10,8 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/index.js';
 
 /**
- * The Fastify instance as every routes file receives it: TypeBox types, and the three things
- * buildApp (app.ts) decorates it with before anything else. It lives apart from app.ts so
+ * The Fastify instance as every routes file receives it: TypeBox types, and what buildApp
+ * (app.ts) decorates it with before anything else. It lives apart from app.ts so
  * that a module can name it without importing the file that imports every module.
  */
 declare module 'fastify' {
@@ -19,6 +19,8 @@ declare module 'fastify' {
     config: Config;
     database: Database;
     db: Db;
+    /** The time rules are judged by (an edit window); tests may set it. */
+    clock: () => Date;
   }
 }
 

@@ -59,6 +59,7 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('db', db);
+  app.decorate('clock', () => new Date());
 
   await app.register(requestContextPlugin);
   await app.register(errorsPlugin, { recordError: (error) => recordBackendError(db, error) });

@@ -150,6 +150,11 @@ export const SETTINGS = {
     type: Type.String(),
     help: 'Bearer secret of GET /internal/cron/refresh-views (Vercel Cron). Unset: the endpoint is off',
   }),
+  POST_EDIT_WINDOW_MINUTES: setting({
+    type: Type.Integer({ minimum: 0, maximum: 10_080 }),
+    default: 15,
+    help: 'How long after posting a post can be edited (0: never)',
+  }),
   SCHEDULER_ENABLED: setting({
     type: Type.Boolean(),
     default: 'true (false under NODE_ENV=test)',
@@ -193,6 +198,7 @@ export interface Config {
   rateLimitMax: number;
   /** Run the in-process scheduler that refreshes materialized views. */
   schedulerEnabled: boolean;
+  postEditWindowMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -385,6 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
     cronSecret: v.CRON_SECRET,
     rateLimitMax: v.RATE_LIMIT_MAX ?? 600,
     schedulerEnabled: v.SCHEDULER_ENABLED ?? mode !== 'test',
+    postEditWindowMinutes: v.POST_EDIT_WINDOW_MINUTES ?? 15,
   };
 }
 

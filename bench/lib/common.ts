@@ -29,7 +29,8 @@ export interface Fixture {
   rows: Record<string, number>;
   users: {
     follower500: FixtureUser;
-    followsNobody: FixtureUser;
+    /** follows nobody; holds the most muted words a user may (100) */
+    followsNobody: FixtureUser & { mutedWords: number };
     withFilters: FixtureUser & { mutes: number; blocks: number };
     admin: FixtureUser;
   };

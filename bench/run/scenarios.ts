@@ -16,7 +16,14 @@ export interface RawContext {
   viewerId: string;
 }
 
-export type Viewer = 'follower500' | 'withFilters';
+export type Viewer = 'follower500' | 'withFilters' | 'mutedWords';
+
+/** The fixed account each viewer is (bench/seed/people.ts FIXED). */
+export const VIEWER_ACCOUNT = {
+  follower500: 'follower500',
+  withFilters: 'withFilters',
+  mutedWords: 'followsNobody',
+} as const satisfies Record<Viewer, string>;
 
 export interface Scenario {
   id: string;
@@ -73,6 +80,14 @@ export function scenarios(fixture: Fixture, deepCursor: string): Scenario[] {
       title: `feed, all posts, viewer with ${fixture.users.withFilters.mutes} mutes and ${fixture.users.withFilters.blocks} blocks`,
       path: '/feed?type=all',
       viewer: 'withFilters',
+      feed: false,
+      raw: 'capture',
+    },
+    {
+      id: 'feed-muted-words',
+      title: `feed, all posts, viewer with ${fixture.users.followsNobody.mutedWords ?? 0} muted words (beside feed-all: none)`,
+      path: '/feed?type=all',
+      viewer: 'mutedWords',
       feed: false,
       raw: 'capture',
     },

@@ -225,9 +225,37 @@ export function interestSteps(s: Sizes, t0: string): Step[] {
       select ${watcher}, t.symbol, ${t0} - interval '1 day' * t.rank / 100
       from bench_seed.tk t where t.rank in (${WATCHED_RANKS.join(', ')});`,
   };
+  const me = `(select id from bench_seed.u where n = ${s.crowd + FIXED.followsNobody.offset})`;
   return [
     lists('user_interests', 0.5, 5, 1200),
     lists('watchlist_items', 0.25, 10, 1300),
     watchlist,
+    {
+      // stored as the API stores them (muted-words.repository.ts upsertWord)
+      name: `muted words: ${MUTED_WORDS.length} for ${FIXED.followsNobody.username}`,
+      sql: `insert into muted_words (user_id, word, symbol, query, fragment, created_at)
+        select ${me}, w.word, w.symbol,
+          case when w.symbol is null and numnode(w.q) > 0 then w.q end,
+          case when w.symbol is null and numnode(w.q) = 0 then lower(w.word) end,
+          ${t0} - interval '1 day' * w.i
+        from (
+          select word, i, case when word ~ '^\\$[A-Z]' then substr(word, 2) end as symbol,
+            phraseto_tsquery('simple', word) as q
+          from unnest(${textArray(MUTED_WORDS)}) with ordinality as m(word, i)
+        ) w;`,
+    },
   ];
 }
+
+/**
+ * The muted words of bench_follows_nobody: the most a user may hold (100). A few match seeded
+ * posts (a closer, a plain post's word, an emoji, a busy ticker), so the feed of this viewer
+ * also skips rows; the rest are the kind of words traders mute and the seed never writes.
+ */
+export const MUTED_WORDS = [
+  'Not financial advice',
+  'Fed',
+  '🚀',
+  '$TSLA',
+  ...Array.from({ length: 96 }, (_, i) => `${HANDLE_WORDS[i % HANDLE_WORDS.length]} spam${i}`),
+];

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { MATERIALIZED_VIEWS } from '../../src/modules/metrics/views.repository.js';
 import { type Fixture, fmtSeconds } from '../lib/common.js';
-import { FIXED } from './people.js';
+import { FIXED, MUTED_WORDS } from './people.js';
 import { FILTERS_USER_BLOCKS, FILTERS_USER_MUTES, FOLLOWER_500 } from './sizes.js';
 import type { Log } from './sql.js';
 import { SEARCH_PREFIX } from './words.js';
@@ -59,10 +59,12 @@ export async function fixtureFacts(client: pg.Client): Promise<Facts> {
     following_count: number;
     mutes: number;
     blocks: number;
+    muted_words: number;
   }>(
     `select u.id, u.username, u.following_count,
        (select count(*)::int from content_filters c where c.user_id = u.id and c.type = 'mute') as mutes,
-       (select count(*)::int from content_filters c where c.user_id = u.id and c.type = 'block') as blocks
+       (select count(*)::int from content_filters c where c.user_id = u.id and c.type = 'block') as blocks,
+       (select count(*)::int from muted_words w where w.user_id = u.id) as muted_words
      from users u where u.username = any($1)`,
     [Object.values(FIXED).map((f) => f.username)],
   );
@@ -82,6 +84,9 @@ export async function fixtureFacts(client: pg.Client): Promise<Facts> {
     );
   }
   if (loner.following_count !== 0) throw new Error(`${loner.username} follows someone`);
+  if (loner.muted_words !== MUTED_WORDS.length) {
+    throw new Error(`${loner.username} has ${loner.muted_words} muted words`);
+  }
   if (filters.mutes !== FILTERS_USER_MUTES || filters.blocks !== FILTERS_USER_BLOCKS) {
     throw new Error(`${filters.username} has ${filters.mutes} mutes and ${filters.blocks} blocks`);
   }
@@ -98,7 +103,7 @@ export async function fixtureFacts(client: pg.Client): Promise<Facts> {
     rows,
     users: {
       follower500: pick(follower),
-      followsNobody: pick(loner),
+      followsNobody: { ...pick(loner), mutedWords: loner.muted_words },
       withFilters: { ...pick(filters), mutes: filters.mutes, blocks: filters.blocks },
       admin: pick(admin),
     },

@@ -7,27 +7,45 @@ import { blockExists } from './visibility.js';
  * "Blocks", "Self-actions"). Unknown and deleted things look the same: 404.
  */
 
+/**
+ * Whether a check also finds the content of suspended authors (docs/rules.md "Suspension"):
+ * deleting it (author or admin) does; liking, commenting, reposting, quoting, bookmarking
+ * do not: hidden content is 404 to them.
+ */
+export interface LiveOptions {
+  includeSuspended?: boolean;
+}
+
 /** A live post's id and author, or 404. */
-export async function requireLivePost(db: Db, postId: string) {
+export async function requireLivePost(
+  db: Db,
+  postId: string,
+  { includeSuspended = false }: LiveOptions = {},
+) {
   const post = await db
     .selectFrom('posts')
     .select(['id', 'author_id'])
     .where('id', '=', postId)
     .where('deleted_at', 'is', null)
+    .$if(!includeSuspended, (qb) => qb.where('author_suspended', '=', false))
     .executeTakeFirst();
   if (!post) throw notFound('post');
   return post;
 }
 
 /** A live comment of a live post, with both authors, or 404. */
-export async function requireLiveComment(db: Db, commentId: string) {
-  const comment = await findLiveComment(db, commentId);
+export async function requireLiveComment(db: Db, commentId: string, options: LiveOptions = {}) {
+  const comment = await findLiveComment(db, commentId, options);
   if (!comment) throw notFound('comment');
   return comment;
 }
 
 /** A live comment of a live post, with both authors; undefined otherwise. */
-export async function findLiveComment(db: Db, commentId: string) {
+export async function findLiveComment(
+  db: Db,
+  commentId: string,
+  { includeSuspended = false }: LiveOptions = {},
+) {
   return db
     .selectFrom('comments')
     .innerJoin('posts', 'posts.id', 'comments.post_id')
@@ -40,6 +58,9 @@ export async function findLiveComment(db: Db, commentId: string) {
     .where('comments.id', '=', commentId)
     .where('comments.deleted_at', 'is', null)
     .where('posts.deleted_at', 'is', null)
+    .$if(!includeSuspended, (qb) =>
+      qb.where('comments.author_suspended', '=', false).where('posts.author_suspended', '=', false),
+    )
     .executeTakeFirst();
 }
 

@@ -52,6 +52,13 @@ const postFields = {
   ),
   created_at: Timestamp,
   updated_at: Timestamp,
+  edited_at: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'when the post was last edited; null if never',
+    }),
+  ),
+  edit_count: Type.Integer({ minimum: 0, description: 'edits so far (GET /posts/{id}/edits)' }),
 };
 
 /** A post shown inside a quote: one level deep, so its own quoted_post is null. */

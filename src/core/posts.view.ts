@@ -34,6 +34,7 @@ import type { Keyset, PageResult } from './keyset.js';
 import { type PollJson, pollObject, toPoll } from './polls.js';
 import type { DeletedPost, Post, PostMedia, QuotedPost, Sentiment } from './posts.schemas.js';
 import { type UserSummary, userSummaryOf } from './users.js';
+import { authorLive } from './visibility.js';
 
 interface PostStatsJson {
   reactions: number;
@@ -60,6 +61,8 @@ export interface PostRow {
   viewer: ViewerJson;
   created_at: Date;
   updated_at: Date;
+  edited_at: Date | null;
+  edit_count: number;
   deleted_at: Date | null;
 }
 
@@ -101,6 +104,8 @@ export function postColumns(viewerId: string | null) {
     viewerFlags(viewerId).as('viewer'),
     sql<Date>`posts.created_at`.as('created_at'),
     sql<Date>`posts.updated_at`.as('updated_at'),
+    sql<Date | null>`posts.edited_at`.as('edited_at'),
+    sql<number>`posts.edit_count`.as('edit_count'),
     sql<Date | null>`posts.deleted_at`.as('deleted_at'),
   ] as const;
 }
@@ -118,6 +123,8 @@ function shape(row: PostRow): Omit<Post, 'quoted_post' | 'reposted_by'> {
     viewer: row.viewer,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+    edited_at: row.edited_at?.toISOString() ?? null,
+    edit_count: row.edit_count,
   };
 }
 
@@ -136,6 +143,8 @@ export async function toPosts(
       .selectFrom('posts')
       .select(postColumns(viewerId))
       .where('posts.id', 'in', quotedIds)
+      // a suspended author's post is quoted as unavailable, like a deleted one
+      .where(authorLive('posts', viewerId))
       .execute();
     for (const q of quotedRows) {
       quoted.set(
@@ -182,6 +191,7 @@ export async function findPosts(
     .select(postColumns(viewerId))
     .where('posts.id', 'in', [...ids])
     .where('posts.deleted_at', 'is', null)
+    .where(authorLive('posts', viewerId))
     .execute();
   const byId = new Map(rows.map((row) => [row.id, row]));
   const ordered = ids.flatMap((id) => {

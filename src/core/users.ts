@@ -67,7 +67,12 @@ export async function userExists(db: Db, userId: string): Promise<boolean> {
 export async function findAccount(db: Db, userId: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'is_admin'])
+    .select([
+      'id',
+      'is_admin',
+      sql<boolean>`suspended_at is not null
+        and (suspended_until is null or suspended_until > now())`.as('suspended'),
+    ])
     .where('id', '=', userId)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();

@@ -32,6 +32,19 @@ export interface UsersTable {
   posts_count: Counter;
   onboarded_at: ColumnType<Date, Date | string | undefined, Date | string>;
   last_active_at: Timestamp | null;
+  pinned_post_id: string | null;
+  /** notification types the user turned off */
+  notifications_off: ColumnType<
+    NotificationType[],
+    NotificationType[] | undefined,
+    NotificationType[]
+  >;
+  /** a suspension (0014): set while it stands; until null = until lifted */
+  suspended_at: Timestamp | null;
+  suspended_until: Timestamp | null;
+  suspension_reason: string | null;
+  suspended_by: string | null;
+  last_export_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
@@ -47,12 +60,57 @@ export interface PostsTable {
   comments_count: Counter;
   reposts_count: Counter;
   quotes_count: Counter;
+  edited_at: Timestamp | null;
+  edit_count: Counter;
+  /** the author is suspended: not live, like a deleted post, until lifted (0014) */
+  author_suspended: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
   /** to_tsvector of the content plus exact `$ticker` and `@user` tokens (0022); never written */
   search_vector: GeneratedAlways<string>;
 }
+
+/** A version of a post that an edit replaced (0013). */
+export interface PostEditsTable {
+  id: Generated<string>;
+  post_id: string;
+  content: string;
+  sentiment: 'bullish' | 'bearish' | null;
+  tickers: string[];
+  edited_at: Timestamp;
+}
+
+/** A word, phrase or ticker a user muted (0013): exactly one of symbol, query, fragment. */
+export interface MutedWordsTable {
+  id: Generated<string>;
+  user_id: string;
+  word: string;
+  symbol: string | null;
+  query: string | null;
+  fragment: string | null;
+  expires_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+/** One moderation action (0014), written in the action's transaction. */
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor_id: string;
+  action: AuditAction;
+  target_type: 'user' | 'post' | 'comment' | 'report';
+  target_id: string;
+  reason: string | null;
+  created_at: CreatedAt;
+}
+
+export type AuditAction =
+  | 'suspend'
+  | 'unsuspend'
+  | 'delete_post'
+  | 'delete_comment'
+  | 'resolve_report'
+  | 'dismiss_report';
 
 export interface CommentsTable {
   id: Generated<string>;
@@ -62,6 +120,7 @@ export interface CommentsTable {
   content: string;
   reactions_count: Counter;
   replies_count: Counter;
+  author_suspended: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
@@ -305,6 +364,8 @@ export interface EngagementMetricsView {
 export interface DB {
   users: UsersTable;
   posts: PostsTable;
+  post_edits: PostEditsTable;
+  muted_words: MutedWordsTable;
   comments: CommentsTable;
   tickers: TickersTable;
   post_tickers: PostTickersTable;
@@ -323,6 +384,7 @@ export interface DB {
   error_logs: ErrorLogsTable;
   user_sessions: UserSessionsTable;
   notifications: NotificationsTable;
+  audit_log: AuditLogTable;
   view_refreshes: ViewRefreshesTable;
   ticker_sentiment: TickerSentimentTable;
   ticker_sentiment_authors: TickerSentimentAuthorsTable;

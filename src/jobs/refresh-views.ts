@@ -7,6 +7,7 @@ import {
   SCHEDULER_TICK_MS,
   scheduledPolicy,
 } from '../modules/metrics/views.service.js';
+import { liftExpiredSuspensions } from '../modules/moderation/moderation.service.js';
 
 /**
  * The in-process scheduler of the materialized views (docs/metrics.md): trending hourly, the daily
@@ -16,6 +17,8 @@ import {
  * neither skips a refresh nor repeats one.
  */
 const FIRST_TICK_MS = 30_000;
+/** How often expired suspensions are lifted (docs/rules.md "Suspension"). */
+export const SUSPENSIONS_TICK_MS = 30_000;
 type Log = Pick<FastifyBaseLogger, 'info' | 'error'>;
 
 /** One tick: refreshes what is due; logs, and never throws (a timer has nobody to catch it). */
@@ -36,9 +39,21 @@ export async function scheduledRefresh(
   }
 }
 
+/** Lifts the suspensions that expired; logs, and never throws. */
+export async function scheduledLifts(db: Db, log: Log): Promise<number> {
+  try {
+    const lifted = await liftExpiredSuspensions(db);
+    if (lifted > 0) log.info({ lifted }, 'expired suspensions lifted');
+    return lifted;
+  } catch (error) {
+    log.error({ err: error }, 'lifting expired suspensions failed');
+    return 0;
+  }
+}
+
 export function startScheduler(
   app: App,
-  { firstTickMs = FIRST_TICK_MS, tickMs = SCHEDULER_TICK_MS } = {},
+  { firstTickMs = FIRST_TICK_MS, tickMs = SCHEDULER_TICK_MS, liftMs = SUSPENSIONS_TICK_MS } = {},
 ): () => void {
   let running = false;
   let stopped = false;
@@ -56,9 +71,19 @@ export function startScheduler(
   first.unref();
   const every = setInterval(() => void tick(), tickMs);
   every.unref();
+  let lifting = false;
+  const lifts = setInterval(() => {
+    if (lifting || stopped) return;
+    lifting = true;
+    void scheduledLifts(app.db, app.log).finally(() => {
+      lifting = false;
+    });
+  }, liftMs);
+  lifts.unref();
   return () => {
     stopped = true;
     clearTimeout(first);
     clearInterval(every);
+    clearInterval(lifts);
   };
 }

@@ -8,7 +8,7 @@ import {
 type Validate = ReturnType<ValidatorCompiler>;
 
 const ajvCompilers = AjvCompiler();
-const AJV_OPTIONS = { allErrors: true, removeAdditional: true } as const;
+const AJV_OPTIONS = { allErrors: true, removeAdditional: false } as const;
 
 /**
  * Request validation, by part (Fastify's `schemaController.compilersFactory.buildValidator`).

@@ -9,11 +9,13 @@ import healthRoutes from './health/health.routes.js';
 import mediaRoutes from './media/media.routes.js';
 import metricsRoutes from './metrics/metrics.routes.js';
 import viewsRoutes from './metrics/views.routes.js';
+import moderationRoutes from './moderation/moderation.routes.js';
+import reportsRoutes from './moderation/reports.routes.js';
+import mutedWordsRoutes from './muted-words/muted-words.routes.js';
 import notificationsRoutes from './notifications/notifications.routes.js';
 import pollsRoutes from './polls/polls.routes.js';
 import postsRoutes from './posts/posts.routes.js';
 import reactionsRoutes from './reactions/reactions.routes.js';
-import reportsRoutes from './reports/reports.routes.js';
 import searchRoutes from './search/search.routes.js';
 import filtersRoutes from './social/filters.routes.js';
 import followsRoutes from './social/follows.routes.js';
@@ -32,6 +34,7 @@ export const modules: Array<(app: App) => Promise<void>> = [
   filtersRoutes,
   bookmarksRoutes,
   notificationsRoutes,
+  mutedWordsRoutes,
   feedRoutes,
   searchRoutes,
   tickersRoutes,
@@ -39,6 +42,7 @@ export const modules: Array<(app: App) => Promise<void>> = [
   metricsRoutes,
   adminRoutes,
   reportsRoutes,
+  moderationRoutes,
   errorsRoutes,
   usersRoutes,
   mediaRoutes,

@@ -43,12 +43,14 @@ const LEVELS: readonly AuthLevel[] = ['public', 'token', 'user', 'admin', 'cron'
 export interface CurrentUser {
   id: string;
   isAdmin: boolean;
+  /** a suspension stands now (docs/rules.md "Suspension") */
+  suspended?: boolean;
 }
 
 /** What the auth checks need to know of a caller's profile; undefined before onboarding. */
 export type AccountLoader = (
   userId: string,
-) => Promise<{ id: string; is_admin: boolean } | undefined>;
+) => Promise<{ id: string; is_admin: boolean; suspended: boolean } | undefined>;
 
 export interface AuthOptions {
   loadAccount: AccountLoader;
@@ -68,6 +70,11 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: AuthLevel | AuthByQuery;
+    /**
+     * A write a suspended user may still make (about their own account only: erasure,
+     * export, muted words, settings, mutes and blocks). Other writes answer 403 `suspended`.
+     */
+    allowSuspended?: boolean;
   }
   interface FastifyInstance {
     verifyToken: TokenVerifier;
@@ -124,7 +131,19 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
   async function loadProfile(auth: VerifiedToken): Promise<CurrentUser | null> {
     const row = await options.loadAccount(auth.userId);
     if (!row) return null;
-    return { id: row.id, isAdmin: row.is_admin || adminWithoutProfile(auth, app.config) };
+    return {
+      id: row.id,
+      isAdmin: row.is_admin || adminWithoutProfile(auth, app.config),
+      suspended: row.suspended,
+    };
+  }
+
+  const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+  /** A suspended user reads, and writes only what concerns their own account. */
+  function refuseSuspended(request: FastifyRequest, user: CurrentUser) {
+    if (!user.suspended || READS.has(request.method)) return;
+    if (request.routeOptions.config?.allowSuspended) return;
+    throw new AppError('suspended', 'this account is suspended: it can read, but not write');
   }
 
   const checks: Record<Exclude<AuthLevel, 'public'>, (request: FastifyRequest) => Promise<void>> = {
@@ -140,6 +159,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
           'finish onboarding first (POST /users/me/onboarding)',
         );
       }
+      refuseSuspended(request, user);
       request.user = user;
     },
     async admin(request) {

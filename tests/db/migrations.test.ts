@@ -26,6 +26,9 @@ const TABLES = [
   'media',
   'view_refreshes',
   'notifications',
+  'post_edits',
+  'muted_words',
+  'audit_log',
   'ticker_sentiment',
   'ticker_sentiment_authors',
 ];

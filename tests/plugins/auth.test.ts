@@ -88,7 +88,10 @@ describe('auth hooks', () => {
   it('gives user routes the caller', async () => {
     const user = await createUser(t);
     const res = await t.request({ method: 'GET', url: '/test/user', token: user.token });
-    expect(res.json()).toEqual({ auth: user.id, user: { id: user.id, isAdmin: false } });
+    expect(res.json()).toEqual({
+      auth: user.id,
+      user: { id: user.id, isAdmin: false, suspended: false },
+    });
   });
 
   it('lets admins through admin routes: by profile flag, token claim or configuration', async () => {

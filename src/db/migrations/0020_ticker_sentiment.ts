@@ -11,8 +11,9 @@ import { type Kysely, sql } from 'kysely';
  *   goes up on an author's first post in the bucket and down when their last one leaves
  *   (distinct counts do not add up, so each bucket width keeps its own).
  *
- * Which posts count is `post_counts_in_signals(posts)`: live ones. Suspension (a later
- * migration) replaces that one function and adds its column to the trigger on posts.
+ * Which posts count is `post_counts_in_signals(posts)`: live ones, neither deleted nor by a
+ * suspended author (0014), as in every counter; a suspension and its lift (which set
+ * `author_suspended` on the author's posts) move the buckets like a delete and an undelete.
  * Row locks are taken in symbol order (post_tickers rows go in sorted by symbol, and a post's
  * delete walks its tickers in that order), after the ticker's own counter row, so two posts
  * cannot deadlock. docs/decisions.md "Trader signals" has the cost measured on the hottest
@@ -42,7 +43,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
 
     create function post_counts_in_signals(p posts) returns boolean
-    language sql stable as $$ select p.deleted_at is null $$;
+    language sql stable as $$ select p.deleted_at is null and not p.author_suspended $$;
 
     -- adds (delta > 0) or takes away (delta < 0) posts of one author with one sentiment
     create function ticker_sentiment_add(
@@ -130,7 +131,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end loop;
       return null;
     end $$;
-    create trigger posts_sentiment after update of deleted_at, sentiment on posts
+    create trigger posts_sentiment after update of deleted_at, author_suspended, sentiment on posts
       for each row execute function posts_sentiment();
 
     -- the rollup computed again from the posts (the migration's backfill; the benchmark seed,

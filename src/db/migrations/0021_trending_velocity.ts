@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
  * mentions per window of the same length over the 7 days before the window) and `velocity`
  * (mentions ÷ max(baseline, 1)), and a second ranking, `velocity_rank`, so a ticker waking up
  * ranks above one that is always busy. It keeps the top 100 of either ranking per window.
- * Counts are live posts, as before; baseline and velocity are rounded to 2 decimals (velocity
+ * Counts are live posts (not deleted, author not suspended: 0014), as before; baseline and velocity are rounded to 2 decimals (velocity
  * is worked out from the unrounded baseline).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -26,7 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         count(*) filter (where pt.created_at < w.since)::numeric / w.windows as baseline
       from bounds w
       join post_tickers pt on pt.created_at >= w.since - interval '7 days'
-      join posts p on p.id = pt.post_id and p.deleted_at is null
+      join posts p on p.id = pt.post_id and p.deleted_at is null and not p.author_suspended
       group by w.period, w.windows, pt.symbol
     ),
     scored as (
@@ -62,7 +62,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       select w.period, pt.symbol, count(*)::integer as mentions
       from periods w
       join post_tickers pt on pt.created_at >= w.since
-      join posts p on p.id = pt.post_id and p.deleted_at is null
+      join posts p on p.id = pt.post_id and p.deleted_at is null and not p.author_suspended
       group by w.period, pt.symbol
     ),
     ranked as (

@@ -9,6 +9,8 @@ import * as m0009 from './0009_search_popularity.js';
 import * as m0010 from './0010_ticker_names.js';
 import * as m0011 from './0011_drop_gin_trigram.js';
 import * as m0012 from './0012_notifications.js';
+import * as m0013 from './0013_control.js';
+import * as m0014 from './0014_lifecycle.js';
 import * as m0020 from './0020_ticker_sentiment.js';
 import * as m0021 from './0021_trending_velocity.js';
 import * as m0022 from './0022_post_search.js';
@@ -29,6 +31,8 @@ export const migrations: Record<string, Migration> = {
   '0010_ticker_names': m0010,
   '0011_drop_gin_trigram': m0011,
   '0012_notifications': m0012,
+  '0013_control': m0013,
+  '0014_lifecycle': m0014,
   '0020_ticker_sentiment': m0020,
   '0021_trending_velocity': m0021,
   '0022_post_search': m0022,

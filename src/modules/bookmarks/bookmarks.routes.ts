@@ -9,7 +9,7 @@ export default async function bookmarksRoutes(app: App) {
   app.post(
     '/posts/:post_id/bookmarks',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'bookmarkPost',
         summary: 'Bookmark a post',
@@ -25,7 +25,7 @@ export default async function bookmarksRoutes(app: App) {
   app.delete(
     '/posts/:post_id/bookmarks',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'unbookmarkPost',
         summary: 'Remove a bookmark',

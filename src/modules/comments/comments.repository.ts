@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Keyset } from '../../core/keyset.js';
 import { type UserSummary, userSummaryOf } from '../../core/users.js';
-import { notBlocked } from '../../core/visibility.js';
+import { authorLive, notBlocked } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 
 /**
@@ -87,20 +87,11 @@ export async function selectCommentRows(
       // a mute hides posts from the feed, lists of posts, streams and search, nothing else; a
       // block hides each one's comments from the other (docs/rules.md)
       .where(notBlocked(viewerId, 'comments.author_id'))
+      .where(authorLive('comments', viewerId))
       .where(page.after('comments.created_at', 'comments.id', 'asc'))
       .orderBy('comments.created_at', 'asc')
       .orderBy('comments.id', 'asc')
       .limit(page.fetch)
       .execute()
   );
-}
-
-export async function softDeleteComment(db: Db, commentId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('comments')
-    .set({ deleted_at: sql`now()` })
-    .where('id', '=', commentId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
 }

@@ -1,12 +1,8 @@
-import {
-  ensureNoBlock,
-  findLiveComment,
-  requireLiveComment,
-  requireLivePost,
-} from '../../core/access.js';
+import { ensureNoBlock, findLiveComment, requireLivePost } from '../../core/access.js';
+import { deleteCommentAs } from '../../core/content.js';
 import { keyset, type PageQuery, type PageResult } from '../../core/keyset.js';
 import type { Db } from '../../db/index.js';
-import { forbidden, invalid, notFound } from '../../lib/errors.js';
+import { invalid } from '../../lib/errors.js';
 import { cleanText } from '../../lib/text.js';
 import type { CurrentUser } from '../../plugins/auth.js';
 import {
@@ -14,7 +10,6 @@ import {
   findComment,
   insertComment,
   selectCommentRows,
-  softDeleteComment,
 } from './comments.repository.js';
 import { COMMENT_CONTENT_MAX, type Comment, type NewComment } from './comments.schemas.js';
 
@@ -70,11 +65,7 @@ export async function listComments(
   return page.page(rows, (r) => ({ t: r.created_at, id: r.id }), toComment);
 }
 
-/** Soft delete by the comment's author, the post's author or an admin. */
+/** Soft delete by the comment's author, the post's author or an admin (core/content.ts). */
 export async function deleteComment(db: Db, commentId: string, user: CurrentUser): Promise<void> {
-  const comment = await requireLiveComment(db, commentId);
-  if (comment.author_id !== user.id && comment.post_author_id !== user.id && !user.isAdmin) {
-    throw forbidden("only the comment's author, the post's author or an admin may delete it");
-  }
-  if (!(await softDeleteComment(db, commentId))) throw notFound('comment');
+  await deleteCommentAs(db, commentId, user);
 }

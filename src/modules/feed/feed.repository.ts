@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Keyset } from '../../core/keyset.js';
 import { postColumns } from '../../core/posts.view.js';
 import { userSummaryOf } from '../../core/users.js';
-import { postVisible, visibleTo } from '../../core/visibility.js';
+import { authorLive, contentVisible, postVisible, visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 
 /** One entry of the following feed: a post, or a plain repost of one (reposter_id set). */
@@ -68,6 +68,7 @@ export function followingFeedQuery(db: Db, viewerId: string, page: Keyset) {
         from feed_sources s cross join lateral (
           select p.id, p.created_at from posts p
           where p.author_id = s.user_id and p.deleted_at is null ${before('p.created_at', 'p.id')}
+            and ${authorLive('p', viewerId)} and ${contentVisible('p', viewerId)}
           order by p.created_at desc, p.id desc limit ${sql.lit(n)}
         ) p
         order by p.created_at desc, p.id desc limit ${sql.lit(n)})`,
@@ -80,6 +81,9 @@ export function followingFeedQuery(db: Db, viewerId: string, page: Keyset) {
           select r.id, r.post_id, r.created_at, r.user_id
           from reposts r
           where r.user_id = s.user_id ${before('r.created_at', 'r.id')}
+            -- a suspended user's reposts are their content too (docs/rules.md "Suspension")
+            and (s.user_id = ${viewerId} or not exists (select 1 from users su
+              where su.id = s.user_id and su.suspended_at is not null))
             and r.created_at >= coalesce((
               select case when count(*) = ${sql.lit(n)} then min(fp.t) end from feed_posts fp
             ), '-infinity'::timestamptz)

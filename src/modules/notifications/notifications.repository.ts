@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Keyset } from '../../core/keyset.js';
 import { type UserSummary, userSummaryObject } from '../../core/users.js';
-import { visibleTo } from '../../core/visibility.js';
+import { textVisible, visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 import type { NotificationType } from '../../db/types.js';
 
@@ -25,19 +25,30 @@ export interface NotificationRow {
 
 /**
  * A user's notifications as they may see them: from live actors they have not muted or
- * blocked (and who have not blocked them), about posts and comments that are not deleted.
+ * blocked (and who have not blocked them), about posts and comments that are not deleted, and
+ * none whose text (a comment, a reply, a quote, a mention) holds one of their muted words.
  */
 function visibleNotifications(db: Db, userId: string) {
-  return db
-    .selectFrom('notifications as n')
-    .innerJoin('users', 'users.id', 'n.actor_id')
-    .leftJoin('posts as p', 'p.id', 'n.post_id')
-    .leftJoin('comments as c', 'c.id', 'n.comment_id')
-    .where('n.user_id', '=', userId)
-    .where('users.deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('n.post_id', 'is', null), eb('p.deleted_at', 'is', null)]))
-    .where((eb) => eb.or([eb('n.comment_id', 'is', null), eb('c.deleted_at', 'is', null)]))
-    .where(visibleTo(userId, 'n.actor_id'));
+  return (
+    db
+      .selectFrom('notifications as n')
+      .innerJoin('users', 'users.id', 'n.actor_id')
+      .leftJoin('posts as p', 'p.id', 'n.post_id')
+      .leftJoin('comments as c', 'c.id', 'n.comment_id')
+      .where('n.user_id', '=', userId)
+      .where('users.deleted_at', 'is', null)
+      // deleted posts and comments, and those of suspended authors, are not live
+      .where(sql<boolean>`(n.post_id is null or (p.deleted_at is null and not p.author_suspended))`)
+      .where(
+        sql<boolean>`(n.comment_id is null or (c.deleted_at is null and not c.author_suspended))`,
+      )
+      .where(visibleTo(userId, 'n.actor_id'))
+      .where(
+        sql<boolean>`(n.type not in ('comment', 'reply', 'mention', 'quote') or case
+        when n.comment_id is not null then ${textVisible(userId, sql.ref('c.content'), null)}
+        else ${textVisible(userId, sql.ref('p.content'), sql.ref('p.id'))} end)`,
+      )
+  );
 }
 
 export async function selectNotifications(
@@ -91,4 +102,111 @@ export async function markRead(db: Db, userId: string, ids: string[] | undefined
     .where('read_at', 'is', null);
   if (ids) query = query.where('id', 'in', ids);
   await query.execute();
+}
+
+export interface NotificationGroupRow {
+  group_key: string;
+  type: NotificationType;
+  post: NotificationRow['post'];
+  comment: NotificationRow['comment'];
+  actors: UserSummary[];
+  actor_count: number;
+  latest_at: Date;
+  read: boolean;
+}
+
+/**
+ * Notifications as groups (docs/rules.md "Notifications"): likes and reposts of the same post
+ * or comment, and follows, on the same UTC day, are one group; any other notification is a
+ * group of its own (its key is its id). A group shows its three newest actors, how many
+ * actors it has, its newest time, and whether all of it was read. Pages are keyset pages on
+ * (newest time, key), newest group first.
+ *
+ * A group is judged by all its members: one that ended on an earlier page must not come back
+ * smaller on the next. Its members share its UTC day, so the next page reads the
+ * notifications up to the end of the day of the cursor, groups them, and keeps the groups
+ * after the cursor. Visibility comes first: an actor the viewer has since blocked is not one
+ * of the three shown, nor counted.
+ */
+export async function selectNotificationGroups(
+  db: Db,
+  userId: string,
+  page: Keyset,
+  unread: boolean,
+): Promise<NotificationGroupRow[]> {
+  const groupKey = sql<string>`case when n.type in ('like', 'repost', 'follow')
+    then md5(n.type || '/' || coalesce(n.post_id::text, '') || '/' || coalesce(n.comment_id::text, '')
+      || '/' || to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD'))::uuid
+    else n.id end`;
+  const members = visibleNotifications(db, userId)
+    .select([
+      groupKey.as('group_key'),
+      'n.id',
+      'n.type',
+      'n.post_id',
+      'n.comment_id',
+      'n.actor_id',
+      'n.created_at',
+      'n.read_at',
+    ])
+    .$if(page.cursor !== undefined, (qb) =>
+      qb.where(
+        sql<boolean>`n.created_at < date_trunc('day', ${page.cursor!.t}::timestamptz at time zone 'UTC') at time zone 'UTC' + interval '1 day'`,
+      ),
+    );
+  const { rows } = await sql<NotificationGroupRow>`
+    with members as ${members},
+    groups as (
+      select m.group_key, min(m.type) as type, min(m.post_id::text)::uuid as post_id,
+        min(m.comment_id::text)::uuid as comment_id, max(m.created_at) as latest_at,
+        count(distinct m.actor_id)::integer as actor_count,
+        bool_and(m.read_at is not null) as read,
+        (array_agg(m.actor_id order by m.created_at desc, m.id desc))[1:3] as actor_ids
+      from members m
+      group by m.group_key
+    )
+    select g.group_key, g.type, g.latest_at, g.actor_count, g.read,
+      case when p.id is null then null
+        else json_build_object('id', p.id, 'content', p.content) end as post,
+      case when c.id is null then null
+        else json_build_object('id', c.id, 'content', c.content) end as comment,
+      (select coalesce(json_agg(${userSummaryObject('u')} order by a.i), '[]'::json)
+        from unnest(g.actor_ids) with ordinality a(id, i) join users u on u.id = a.id
+      ) as actors
+    from groups g
+    left join posts p on p.id = g.post_id
+    left join comments c on c.id = g.comment_id
+    where ${page.after('g.latest_at', 'g.group_key')} ${unread ? sql`and not g.read` : sql``}
+    order by g.latest_at desc, g.group_key desc
+    limit ${page.fetch}
+  `.execute(db);
+  return rows;
+}
+
+/** The notification types the user turned off (users.notifications_off, 0013). */
+export async function selectTypesOff(db: Db, userId: string): Promise<NotificationType[]> {
+  const row = await db
+    .selectFrom('users')
+    .select('notifications_off')
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return row.notifications_off;
+}
+
+/** Turns types on and off, leaving the others as they are, in one statement. */
+export async function updateTypesOff(
+  db: Db,
+  userId: string,
+  off: NotificationType[],
+  on: NotificationType[],
+): Promise<NotificationType[]> {
+  const { rows } = await sql<{ notifications_off: NotificationType[] }>`
+    update users set notifications_off = array(
+      select distinct t from unnest(notifications_off || ${off}::text[]) t
+      where t <> all(${on}::text[]) order by t
+    )
+    where id = ${userId}
+    returning notifications_off
+  `.execute(db);
+  return rows[0]!.notifications_off;
 }

@@ -6,26 +6,26 @@ import { Nullable, PageQuery, Timestamp, Uuid } from '../../lib/schemas.js';
 const Excerpt = (what: string) =>
   Type.Object({ id: Uuid, content: Type.String() }, { description: what });
 
+export const NOTIFICATION_TYPES = [
+  'follow',
+  'like',
+  'comment',
+  'reply',
+  'repost',
+  'quote',
+  'mention',
+] as const;
+
+const NotificationType = (description: string) => Type.Enum(NOTIFICATION_TYPES, { description });
+
 export const Notification = Type.Object(
   {
     id: Uuid,
-    type: Type.Union(
-      [
-        Type.Literal('follow'),
-        Type.Literal('like'),
-        Type.Literal('comment'),
-        Type.Literal('reply'),
-        Type.Literal('repost'),
-        Type.Literal('quote'),
-        Type.Literal('mention'),
-      ],
-      {
-        description:
-          '`follow`: followed you; `like`: liked your post, or your comment (`comment` set); ' +
-          '`comment`: commented on your post; `reply`: replied to your comment; `repost`: ' +
-          'reposted your post; `quote`: quoted your post (`post` is their quote); `mention`: ' +
-          'named you as @username in a post, or in a comment (`comment` set)',
-      },
+    type: NotificationType(
+      '`follow`: followed you; `like`: liked your post, or your comment (`comment` set); ' +
+        '`comment`: commented on your post; `reply`: replied to your comment; `repost`: ' +
+        'reposted your post; `quote`: quoted your post (`post` is their quote); `mention`: ' +
+        'named you as @username in a post, or in a comment (`comment` set)',
     ),
     actor: UserSummary,
     post: Nullable(Excerpt('the post concerned; for a quote, the quoting post')),
@@ -40,6 +40,11 @@ export type Notification = Static<typeof Notification>;
 export const NotificationsQuery = Type.Object({
   ...PageQuery,
   unread: Type.Boolean({ default: false, description: 'only the ones not read yet' }),
+  grouped: Type.Boolean({
+    default: false,
+    description:
+      'as NotificationGroups: likes, reposts and follows of one target and UTC day together',
+  }),
 });
 export type NotificationsQuery = Static<typeof NotificationsQuery>;
 
@@ -63,3 +68,36 @@ export const MarkRead = Type.Object({
   ),
 });
 export type MarkRead = Static<typeof MarkRead>;
+
+export const NotificationGroup = Type.Object(
+  {
+    group_key: Type.String({
+      description: "the group's key; a group of one: the notification's id",
+    }),
+    type: NotificationType('the type of every notification of the group'),
+    post: Nullable(Excerpt('the post concerned, as in a Notification')),
+    comment: Nullable(Excerpt('the comment concerned, as in a Notification')),
+    actors: Type.Array(UserSummary, { maxItems: 3, description: 'the newest three, newest first' }),
+    actor_count: Type.Integer({ minimum: 1, description: 'everyone in the group' }),
+    latest_at: Timestamp,
+    read: Type.Boolean({ description: 'every notification of the group is read' }),
+  },
+  { $id: 'NotificationGroup', title: 'NotificationGroup' },
+);
+export type NotificationGroup = Static<typeof NotificationGroup>;
+
+/** Each type on (true: notified) or off; all on unless the user turned one off. */
+const typeSwitch = (type: string) =>
+  Type.Boolean({ description: `notify of ${type} notifications` });
+export const NotificationSettings = Type.Object(
+  Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, typeSwitch(t)])) as Record<
+    (typeof NOTIFICATION_TYPES)[number],
+    ReturnType<typeof typeSwitch>
+  >,
+);
+export type NotificationSettings = Static<typeof NotificationSettings>;
+
+export const NotificationSettingsPatch = Type.Partial(NotificationSettings, {
+  additionalProperties: false,
+});
+export type NotificationSettingsPatch = Static<typeof NotificationSettingsPatch>;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Keyset } from '../../core/keyset.js';
 import type { Sentiment } from '../../core/posts.schemas.js';
 import { ensureTickers } from '../../core/tickers.js';
 import type { Db } from '../../db/index.js';
@@ -95,13 +96,141 @@ export async function insertPoll(
     .execute();
 }
 
-/** Soft delete; false when the post was already gone. */
-export async function softDeletePost(db: Db, postId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('posts')
-    .set({ deleted_at: sql`now()` })
-    .where('id', '=', postId)
-    .where('deleted_at', 'is', null)
+/** A post as an edit needs it, locked until the transaction ends; undefined when not live. */
+export async function lockPostForEdit(db: Db, postId: string) {
+  const post = await db
+    .selectFrom('posts')
+    .select([
+      'posts.id',
+      'posts.author_id',
+      'posts.content',
+      'posts.sentiment',
+      'posts.quoted_post_id',
+      'posts.created_at',
+    ])
+    .where('posts.id', '=', postId)
+    .where('posts.deleted_at', 'is', null)
+    .forUpdate()
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  if (!post) return undefined;
+  // read after the lock, in a statement of its own: a subquery of the locking statement would
+  // see the tickers as they were before an edit that committed while this one waited
+  const extra = await db
+    .selectFrom('posts')
+    .select([
+      sql<string[]>`array(select pt.symbol from post_tickers pt
+        where pt.post_id = posts.id order by pt.position)`.as('tickers'),
+      sql<boolean>`exists (select 1 from media m where m.post_id = posts.id)
+        or exists (select 1 from polls pl where pl.post_id = posts.id)`.as('has_attachments'),
+    ])
+    .where('posts.id', '=', postId)
+    .executeTakeFirstOrThrow();
+  return { ...post, ...extra };
+}
+
+/** Keeps the version an edit replaces, with the time it was replaced. */
+export async function insertEdit(
+  db: Db,
+  edit: {
+    postId: string;
+    content: string;
+    sentiment: Sentiment | null;
+    tickers: string[];
+    editedAt: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('post_edits')
+    .values({
+      post_id: edit.postId,
+      content: edit.content,
+      sentiment: edit.sentiment,
+      tickers: edit.tickers,
+      edited_at: edit.editedAt,
+    })
+    .execute();
+}
+
+export async function updatePostText(
+  db: Db,
+  postId: string,
+  change: { content: string; sentiment: Sentiment | null; editedAt: Date },
+): Promise<void> {
+  await db
+    .updateTable('posts')
+    .set({
+      content: change.content,
+      sentiment: change.sentiment,
+      edited_at: change.editedAt,
+      edit_count: sql`edit_count + 1`,
+    })
+    .where('id', '=', postId)
+    .execute();
+}
+
+/**
+ * Makes a post's tickers exactly `symbols` (in order of first mention), keeping each kept
+ * link's row. The ticker rows involved are locked first, in symbol order, so two edits (or an
+ * edit and a new post) touching the same tickers cannot deadlock on the counter updates of
+ * `post_tickers_counter`.
+ */
+export async function relinkTickers(
+  db: Db,
+  postId: string,
+  createdAt: Date,
+  before: readonly string[],
+  symbols: readonly string[],
+): Promise<void> {
+  const removed = before.filter((s) => !symbols.includes(s));
+  const added = symbols.filter((s) => !before.includes(s));
+  if (removed.length === 0 && added.length === 0 && before.join() === symbols.join()) return;
+  await ensureTickers(db, added);
+  const touched = [...new Set([...before, ...symbols])].sort();
+  await db
+    .selectFrom('tickers')
+    .select('symbol')
+    .where('symbol', 'in', touched)
+    .orderBy('symbol')
+    .forNoKeyUpdate()
+    .execute();
+  if (removed.length) {
+    await db
+      .deleteFrom('post_tickers')
+      .where('post_id', '=', postId)
+      .where('symbol', 'in', removed)
+      .execute();
+  }
+  // positions follow the new text; rows kept move to their new position
+  for (const [position, symbol] of symbols.entries()) {
+    if (before.includes(symbol)) {
+      await db
+        .updateTable('post_tickers')
+        .set({ position })
+        .where('post_id', '=', postId)
+        .where('symbol', '=', symbol)
+        .execute();
+    }
+  }
+  const rows = added
+    .map((symbol) => ({
+      post_id: postId,
+      symbol,
+      position: symbols.indexOf(symbol),
+      created_at: createdAt,
+    }))
+    .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  if (rows.length) await db.insertInto('post_tickers').values(rows).execute();
+}
+
+/** Versions an edit replaced, newest first (keyset on edited_at, id). */
+export async function selectEdits(db: Db, postId: string, page: Keyset) {
+  return db
+    .selectFrom('post_edits')
+    .select(['id', 'content', 'sentiment', 'tickers', 'edited_at'])
+    .where('post_id', '=', postId)
+    .where(page.after('edited_at', 'id'))
+    .orderBy('edited_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.fetch)
+    .execute();
 }

@@ -3,7 +3,15 @@ import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
 import { Page, PostIdParams, UserIdParams } from '../../lib/schemas.js';
 import { currentUser, currentUserId, viewerId } from '../../plugins/auth.js';
-import { NewPost, PostsQuery, UserPostsQuery } from './posts.schemas.js';
+import { editPost, listEdits } from './edits.service.js';
+import {
+  EditPost,
+  EditsQuery,
+  NewPost,
+  PostEdit,
+  PostsQuery,
+  UserPostsQuery,
+} from './posts.schemas.js';
 import { createPost, deletePost, getPost, listAllPosts, listUserPosts } from './posts.service.js';
 import repostsRoutes from './reposts.routes.js';
 
@@ -66,6 +74,50 @@ export default async function postsRoutes(app: App) {
       },
     },
     async (request) => getPost(app.db, request.params.post_id, viewerId(request)),
+  );
+
+  app.patch(
+    '/posts/:post_id',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'editPost',
+        summary: 'Edit your post (text and sentiment)',
+        description:
+          `Within POST_EDIT_WINDOW_MINUTES (${app.config.postEditWindowMinutes} here) of posting, ` +
+          'the author may change `content` and `sentiment`, with the rules of a new post. The ' +
+          'version replaced stays readable by anyone (GET /posts/{post_id}/edits), so an edit ' +
+          'cannot quietly rewrite a call. Tickers are taken from the new text again; users it ' +
+          'newly mentions are notified. Media, poll and quote do not change. 403 for someone ' +
+          "else's post, 409 `edit_window_closed` after the window.",
+        tags: ['posts'],
+        params: PostIdParams,
+        body: EditPost,
+        response: { 200: Post, 409: { $ref: 'ErrorResponse#' } },
+      },
+    },
+    async (request) =>
+      editPost(app.db, request.params.post_id, currentUser(request), request.body, {
+        now: app.clock(),
+        minutes: app.config.postEditWindowMinutes,
+      }),
+  );
+
+  app.get(
+    '/posts/:post_id/edits',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'listPostEdits',
+        summary: 'The earlier versions of a post, newest first',
+        description: 'Each version with the time an edit replaced it. 404 for a deleted post.',
+        tags: ['posts'],
+        params: PostIdParams,
+        querystring: EditsQuery,
+        response: { 200: Page(PostEdit) },
+      },
+    },
+    async (request) => listEdits(app.db, request.params.post_id, request.query),
   );
 
   app.delete(

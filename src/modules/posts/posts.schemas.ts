@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Sentiment } from '../../core/posts.schemas.js';
-import { Nullable, OffsetPageQuery, Text, Uuid } from '../../lib/schemas.js';
+import { Nullable, OffsetPageQuery, PageQuery, Text, Timestamp, Uuid } from '../../lib/schemas.js';
 
 /** Request schemas of the posts routes; the Post they answer is core/posts.schemas.ts. */
 
@@ -44,6 +44,29 @@ export const NewPost = Type.Object({
   poll: Type.Optional(NewPoll),
 });
 export type NewPost = Static<typeof NewPost>;
+
+export const EditPost = Type.Object(
+  {
+    content: Type.Optional(PostContent),
+    sentiment: Type.Optional(Nullable(Sentiment)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type EditPost = Static<typeof EditPost>;
+
+/** A version of a post that an edit replaced. */
+export const PostEdit = Type.Object(
+  {
+    content: Type.String(),
+    sentiment: Nullable(Sentiment),
+    tickers: Type.Array(Type.String()),
+    edited_at: Timestamp,
+  },
+  { description: 'a version of the post, with the time an edit replaced it' },
+);
+export type PostEdit = Static<typeof PostEdit>;
+
+export const EditsQuery = Type.Object({ ...PageQuery });
 
 export const PostsQuery = Type.Object({
   ...OffsetPageQuery,

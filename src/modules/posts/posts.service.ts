@@ -1,22 +1,17 @@
 import { ensureNoBlock, requireLivePost } from '../../core/access.js';
+import { deletePostAs } from '../../core/content.js';
 import type { PageQuery } from '../../core/keyset.js';
 import { listPosts } from '../../core/posts.list.js';
 import type { Post } from '../../core/posts.schemas.js';
 import { findPosts } from '../../core/posts.view.js';
 import { userExists } from '../../core/users.js';
 import type { Db } from '../../db/index.js';
-import { forbidden, invalid, notFound } from '../../lib/errors.js';
+import { invalid, notFound } from '../../lib/errors.js';
 import { isPgError } from '../../lib/pg-errors.js';
 import { cleanText } from '../../lib/text.js';
 import { extractTickers, normalizeSymbol } from '../../lib/tickers.js';
 import type { CurrentUser } from '../../plugins/auth.js';
-import {
-  attachMedia,
-  insertPoll,
-  insertPost,
-  linkTickers,
-  softDeletePost,
-} from './posts.repository.js';
+import { attachMedia, insertPoll, insertPost, linkTickers } from './posts.repository.js';
 import { cleanPollOptions } from './posts.rules.js';
 import { type NewPost, POST_CONTENT_MAX, type PostsQuery } from './posts.schemas.js';
 
@@ -93,13 +88,9 @@ export async function getPost(db: Db, postId: string, viewerId: string | null): 
   return post;
 }
 
-/** Soft delete by the author or an admin. */
+/** Soft delete by the author or an admin (core/content.ts). */
 export async function deletePost(db: Db, postId: string, user: CurrentUser): Promise<void> {
-  const post = await requireLivePost(db, postId);
-  if (post.author_id !== user.id && !user.isAdmin) {
-    throw forbidden('only the author or an admin may delete this post');
-  }
-  if (!(await softDeletePost(db, postId))) throw notFound('post');
+  await deletePostAs(db, postId, user);
 }
 
 export async function listAllPosts(db: Db, query: PostsQuery, viewerId: string | null) {

@@ -16,7 +16,7 @@ export default async function filtersRoutes(app: App) {
   app.post(
     '/users/:user_id/mute',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'muteUser',
         summary: 'Mute a user',
@@ -35,7 +35,7 @@ export default async function filtersRoutes(app: App) {
   app.delete(
     '/users/:user_id/mute',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'unmuteUser',
         summary: 'Unmute a user',
@@ -54,7 +54,7 @@ export default async function filtersRoutes(app: App) {
   app.post(
     '/users/:user_id/block',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'blockUser',
         summary: 'Block a user',
@@ -73,7 +73,7 @@ export default async function filtersRoutes(app: App) {
   app.delete(
     '/users/:user_id/block',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'unblockUser',
         summary: 'Unblock a user',

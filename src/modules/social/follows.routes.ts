@@ -29,7 +29,7 @@ export default async function followsRoutes(app: App) {
   app.delete(
     '/users/:user_id/follow',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'unfollowUser',
         summary: 'Unfollow a user',

@@ -125,7 +125,7 @@ export default async function tickersRoutes(app: App) {
   app.put(
     '/users/me/watchlist/:symbol',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'addToWatchlist',
         summary: 'Add a ticker to your watchlist',
@@ -143,7 +143,7 @@ export default async function tickersRoutes(app: App) {
   app.delete(
     '/users/me/watchlist/:symbol',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', allowSuspended: true },
       schema: {
         operationId: 'removeFromWatchlist',
         summary: 'Remove a ticker from your watchlist',

@@ -24,6 +24,7 @@ export interface ProfileRow {
   v_muted: boolean;
   v_blocked: boolean;
   interests: string[] | null;
+  pinned_post_id: string | null;
 }
 
 export type ProfileTarget = { id: string } | { username: string };
@@ -59,6 +60,7 @@ export async function findProfile(
       'users.followers_count',
       'users.following_count',
       'users.posts_count',
+      'users.pinned_post_id',
     ])
     .select([
       viewerFlag(
@@ -126,6 +128,27 @@ export async function replaceInterests(db: Db, userId: string, symbols: string[]
     .values(symbols.map((symbol) => ({ user_id: userId, symbol })))
     .onConflict((oc) => oc.columns(['user_id', 'symbol']).doNothing())
     .execute();
+}
+
+/**
+ * Pins one of the user's own live posts; false when the post is not one (unknown, deleted,
+ * someone else's). A deleted post unpins itself (the trigger `posts_unpin_deleted`, 0013).
+ */
+export async function pinPost(db: Db, userId: string, postId: string | null): Promise<boolean> {
+  let update = db.updateTable('users').set({ pinned_post_id: postId }).where('id', '=', userId);
+  if (postId !== null) {
+    update = update.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('posts')
+          .select('posts.id')
+          .where('posts.id', '=', postId)
+          .where('posts.author_id', '=', userId)
+          .where('posts.deleted_at', 'is', null),
+      ),
+    );
+  }
+  const result = await update.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** The current picture's storage path, with the row locked until the transaction ends. */

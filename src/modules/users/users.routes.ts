@@ -2,9 +2,17 @@ import type { App } from '../../app-type.js';
 import { hashIp, requestCountry } from '../../lib/ip.js';
 import { UserIdParams } from '../../lib/schemas.js';
 import { adminWithoutProfile, currentUser, currentUserId, viewerId } from '../../plugins/auth.js';
+import accountRoutes from './account.routes.js';
 import profilePictureRoutes from './users.picture.routes.js';
-import { Me, OnboardingBody, UpdateMeBody, UsernameParams, UserProfile } from './users.schemas.js';
-import { getMe, getProfile, onboard, updateMe } from './users.service.js';
+import {
+  Me,
+  OnboardingBody,
+  PinPostBody,
+  UpdateMeBody,
+  UsernameParams,
+  UserProfile,
+} from './users.schemas.js';
+import { getMe, getProfile, onboard, setPinnedPost, updateMe } from './users.service.js';
 
 const conflictResponse = { $ref: 'ErrorResponse#' };
 
@@ -74,6 +82,46 @@ export default async function usersRoutes(app: App) {
       updateMe(app.db, currentUserId(request), currentUser(request).isAdmin, request.body),
   );
 
+  app.put(
+    '/users/me/pinned-post',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'pinPost',
+        summary: 'Pin one of your posts to your profile',
+        description:
+          '`post_id` must be one of your own posts that is not deleted (else 422). It replaces ' +
+          'the post pinned before; deleting the post unpins it.',
+        tags: ['users'],
+        body: PinPostBody,
+        response: { 200: Me },
+      },
+    },
+    async (request) =>
+      setPinnedPost(
+        app.db,
+        currentUserId(request),
+        currentUser(request).isAdmin,
+        request.body.post_id,
+      ),
+  );
+
+  app.delete(
+    '/users/me/pinned-post',
+    {
+      config: { auth: 'user' },
+      schema: {
+        operationId: 'unpinPost',
+        summary: 'Unpin the post pinned to your profile',
+        description: 'Idempotent: `pinned_post` is null afterwards.',
+        tags: ['users'],
+        response: { 200: Me },
+      },
+    },
+    async (request) =>
+      setPinnedPost(app.db, currentUserId(request), currentUser(request).isAdmin, null),
+  );
+
   app.get(
     '/users/:user_id',
     {
@@ -106,4 +154,5 @@ export default async function usersRoutes(app: App) {
   );
 
   await app.register(profilePictureRoutes);
+  await app.register(accountRoutes);
 }

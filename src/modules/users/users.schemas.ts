@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
+import { Post } from '../../core/posts.schemas.js';
 import { UserSummary } from '../../core/users.js';
-import { Nullable, Text, Timestamp } from '../../lib/schemas.js';
+import { Nullable, Text, Timestamp, Uuid } from '../../lib/schemas.js';
 
 /** How the viewer stands with a user; null when anonymous or looking at oneself. */
 const ViewerRelation = Type.Object({
@@ -24,6 +25,7 @@ const profileProperties = {
     posts: Type.Integer(),
   }),
   viewer: Nullable(ViewerRelation),
+  pinned_post: Nullable(Post),
 };
 
 export const UserProfile = Type.Object(profileProperties, {
@@ -97,3 +99,6 @@ export const UpdateMeBody = Type.Object(
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const UsernameParams = Type.Object({ username: Username });
+
+export const PinPostBody = Type.Object({ post_id: Uuid }, { additionalProperties: false });
+export type PinPostBody = Static<typeof PinPostBody>;

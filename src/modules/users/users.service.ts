@@ -1,12 +1,16 @@
+import type { Post } from '../../core/posts.schemas.js';
+import { findPosts } from '../../core/posts.view.js';
 import { findAccount } from '../../core/users.js';
+import { blockExists } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 import type { UserUpdate } from '../../db/types.js';
-import { conflict, notFound } from '../../lib/errors.js';
+import { conflict, invalid, notFound } from '../../lib/errors.js';
 import {
   findProfile,
   insertUser,
   type ProfileRow,
   type ProfileTarget,
+  pinPost,
   replaceInterests,
   updateUser,
   usernameTaken,
@@ -20,7 +24,7 @@ import {
 } from './users.rules.js';
 import type { Me, OnboardingBody, UpdateMeBody, UserProfile } from './users.schemas.js';
 
-function toProfile(row: ProfileRow, viewerId: string | null): UserProfile {
+function toProfile(row: ProfileRow, viewerId: string | null, pinned: Post | null): UserProfile {
   return {
     id: row.id,
     username: row.username,
@@ -44,7 +48,19 @@ function toProfile(row: ProfileRow, viewerId: string | null): UserProfile {
             blocked: row.v_blocked,
           }
         : null,
+    pinned_post: pinned,
   };
+}
+
+/**
+ * The pinned post as the viewer sees it; null when none, when it is no longer shown, or when a
+ * block stands between the viewer and the author (as on the author's list of posts).
+ */
+async function pinnedPost(db: Db, row: ProfileRow, viewerId: string | null): Promise<Post | null> {
+  if (!row.pinned_post_id) return null;
+  if (viewerId && viewerId !== row.id && (await blockExists(db, viewerId, row.id))) return null;
+  const [post] = await findPosts(db, [row.pinned_post_id], viewerId);
+  return post ?? null;
 }
 
 /** A profile as anyone sees it; 404 for an unknown or deleted user. */
@@ -55,7 +71,7 @@ export async function getProfile(
 ): Promise<UserProfile> {
   const row = await findProfile(db, target, viewerId);
   if (!row) throw notFound('user');
-  return toProfile(row, viewerId);
+  return toProfile(row, viewerId, await pinnedPost(db, row, viewerId));
 }
 
 /**
@@ -66,7 +82,7 @@ export async function getMe(db: Db, userId: string, isAdmin: boolean): Promise<M
   const row = await findProfile(db, { id: userId }, userId, { interests: true });
   if (!row) throw notFound('user');
   return {
-    ...toProfile(row, userId),
+    ...toProfile(row, userId, await pinnedPost(db, row, userId)),
     is_admin: isAdmin || row.is_admin,
     onboarded_at: row.onboarded_at.toISOString(),
     interests: row.interests ?? [],
@@ -139,6 +155,19 @@ export async function updateMe(
       if (Object.keys(patch).length > 0) await updateUser(trx, userId, patch);
       if (interests !== undefined) await replaceInterests(trx, userId, interests);
     });
+  }
+  return getMe(db, userId, isAdmin);
+}
+
+/** PUT /users/me/pinned-post (post_id) and DELETE (null): one of one's own live posts. */
+export async function setPinnedPost(
+  db: Db,
+  userId: string,
+  isAdmin: boolean,
+  postId: string | null,
+): Promise<Me> {
+  if (!(await pinPost(db, userId, postId))) {
+    throw invalid('post_id', 'must be one of your own posts that is not deleted');
   }
   return getMe(db, userId, isAdmin);
 }

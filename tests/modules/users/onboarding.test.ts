@@ -40,6 +40,7 @@ describe('POST /users/me/onboarding', () => {
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
       stats: { followers: 0, following: 0, posts: 0 },
       viewer: null,
+      pinned_post: null,
       is_admin: false,
       onboarded_at: expect.stringMatching(/Z$/),
       interests: ['AAPL', 'BRK.B', 'TSLA'],
@@ -195,16 +196,18 @@ describe('POST /users/me/onboarding', () => {
     expect(row).toEqual({ display_name: display, bio });
   });
 
-  it('ignores fields it does not know (is_admin cannot be set)', async () => {
+  it('refuses fields it does not know, naming them, and creates nothing (is_admin cannot be set)', async () => {
     const account = await createAccount(t);
     const res = await onboard(account.token, {
       username: uniqueUsername(),
       timezone: 'UTC',
       is_admin: true,
-      followers_count: 1000,
     });
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ is_admin: false, stats: { followers: 0 } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('validation_error');
+    expect(JSON.stringify(res.json())).toContain('is_admin');
+    const me = await t.request({ method: 'GET', url: '/users/me', token: account.token });
+    expect(me.statusCode).toBe(403);
   });
 
   it('reports is_admin from the token claim', async () => {

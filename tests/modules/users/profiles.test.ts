@@ -40,6 +40,7 @@ describe('GET /users/{user_id} and /users/by-username/{username}', () => {
       created_at: expect.stringMatching(/Z$/),
       stats: { followers: 2, following: 1, posts: 2 },
       viewer: null,
+      pinned_post: null,
     });
     // the owner's private fields are not part of a public profile
     expect(res.json()).not.toHaveProperty('interests');

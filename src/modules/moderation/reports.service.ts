@@ -1,9 +1,13 @@
 import { otherUser } from '../../core/access.js';
+import { recordAudit } from '../../core/audit.js';
+import { deleteCommentAs, deletePostAs, inTransaction } from '../../core/content.js';
 import { keyset, type PageResult } from '../../core/keyset.js';
 import type { Db } from '../../db/index.js';
-import { notFound } from '../../lib/errors.js';
+import { invalid, notFound } from '../../lib/errors.js';
 import { cleanText } from '../../lib/text.js';
+import { suspendUser as suspendUserIn } from './moderation.service.js';
 import {
+  authorOf,
   decideReport,
   findReport,
   insertReport,
@@ -73,12 +77,41 @@ export async function decide(
     body.resolution_note === undefined
       ? null
       : cleanText(body.resolution_note, 'resolution_note', { max: 1000 }) || null;
-  const updated = await decideReport(db, reportId, {
-    status: body.status,
-    resolution_note: note,
-    resolved_by: adminId,
+  const action = body.action ?? 'none';
+  const reason =
+    body.reason === undefined ? null : cleanText(body.reason, 'reason', { min: 1, max: 500 });
+  if (action === 'suspend_user' && !reason) throw invalid('reason', 'is needed to suspend');
+  if (action !== 'none' && body.status !== 'resolved') {
+    throw invalid('action', `needs status "resolved" (a dismissed report takes no action)`);
+  }
+  await inTransaction(db, async (trx) => {
+    const report = await findReport(trx, reportId);
+    if (!report) throw notFound('report');
+    if (action === 'delete_content') {
+      const admin = { id: adminId, isAdmin: true };
+      const why = reason ?? note;
+      if (report.target_type === 'post') await deletePostAs(trx, report.target_id, admin, why);
+      else if (report.target_type === 'comment') {
+        await deleteCommentAs(trx, report.target_id, admin, why);
+      } else throw invalid('action', 'delete_content is for a reported post or comment');
+    } else if (action === 'suspend_user') {
+      const userId = await authorOf(trx, report.target_type, report.target_id);
+      if (!userId) throw notFound(report.target_type);
+      await suspendUserIn(trx, adminId, userId, { reason: reason! }, new Date());
+    }
+    await decideReport(trx, reportId, {
+      status: body.status,
+      resolution_note: note,
+      resolved_by: adminId,
+    });
+    await recordAudit(trx, {
+      actorId: adminId,
+      action: body.status === 'resolved' ? 'resolve_report' : 'dismiss_report',
+      targetType: 'report',
+      targetId: reportId,
+      reason: note,
+    });
   });
-  if (!updated) throw notFound('report');
   const row = await findReport(db, reportId);
   if (!row) throw notFound('report');
   return toReport(row);

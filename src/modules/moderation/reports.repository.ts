@@ -95,3 +95,18 @@ export async function decideReport(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** The user a report is about: the reported user, or the author of the post or comment. */
+export async function authorOf(db: Db, type: TargetType, id: string): Promise<string | undefined> {
+  if (type === 'user') {
+    const row = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+    return row?.id;
+  }
+  const table = type === 'post' ? 'posts' : 'comments';
+  const row = await db
+    .selectFrom(table)
+    .select('author_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.author_id;
+}

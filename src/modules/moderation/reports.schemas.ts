@@ -68,5 +68,19 @@ export type ReportsQuery = Static<typeof ReportsQuery>;
 export const ReportDecision = Type.Object({
   status: Type.Union([Type.Literal('resolved'), Type.Literal('dismissed')]),
   resolution_note: Type.Optional(Text({ maxLength: 4000, description: '0-1000 characters' })),
+  action: Type.Optional(
+    Type.Union(
+      [Type.Literal('none'), Type.Literal('delete_content'), Type.Literal('suspend_user')],
+      {
+        description:
+          'applied in the same request: `delete_content` deletes the reported post or comment ' +
+          '(not for a reported user); `suspend_user` suspends the reported user, or the author ' +
+          'of the reported post or comment, until lifted (needs `reason`). Default `none`.',
+      },
+    ),
+  ),
+  reason: Type.Optional(
+    Text({ maxLength: 2000, description: '1-500 characters: why; needed with suspend_user' }),
+  ),
 });
 export type ReportDecision = Static<typeof ReportDecision>;
