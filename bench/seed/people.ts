@@ -215,7 +215,6 @@ export function interestSteps(s: Sizes, t0: string): Step[] {
       join bench_seed.u u on u.n = x.i
       group by u.id, u.n, t.symbol;`,
   });
-  const me = `(select id from bench_seed.u where n = ${s.crowd + FIXED.followsNobody.offset})`;
   // bench_follower_500 watches 20 tickers: the three busiest and 17 others down the tail (the
   // watchlist feed's scenario)
   const watcher = `(select id from bench_seed.u where n = ${s.crowd + FIXED.follower500.offset})`;
@@ -226,6 +225,7 @@ export function interestSteps(s: Sizes, t0: string): Step[] {
       select ${watcher}, t.symbol, ${t0} - interval '1 day' * t.rank / 100
       from bench_seed.tk t where t.rank in (${WATCHED_RANKS.join(', ')});`,
   };
+  const me = `(select id from bench_seed.u where n = ${s.crowd + FIXED.followsNobody.offset})`;
   return [
     lists('user_interests', 0.5, 5, 1200),
     lists('watchlist_items', 0.25, 10, 1300),

@@ -12,7 +12,8 @@ import { type Kysely, sql } from 'kysely';
  *   (distinct counts do not add up, so each bucket width keeps its own).
  *
  * Which posts count is `post_counts_in_signals(posts)`: live ones, neither deleted nor by a
- * suspended author (0014), like every other count.
+ * suspended author (0014), as in every counter; a suspension and its lift (which set
+ * `author_suspended` on the author's posts) move the buckets like a delete and an undelete.
  * Row locks are taken in symbol order (post_tickers rows go in sorted by symbol, and a post's
  * delete walks its tickers in that order), after the ticker's own counter row, so two posts
  * cannot deadlock. docs/decisions.md "Trader signals" has the cost measured on the hottest

@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
  * mentions per window of the same length over the 7 days before the window) and `velocity`
  * (mentions ÷ max(baseline, 1)), and a second ranking, `velocity_rank`, so a ticker waking up
  * ranks above one that is always busy. It keeps the top 100 of either ranking per window.
- * Counts are live posts, as before; baseline and velocity are rounded to 2 decimals (velocity
+ * Counts are live posts (not deleted, author not suspended: 0014), as before; baseline and velocity are rounded to 2 decimals (velocity
  * is worked out from the unrounded baseline).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

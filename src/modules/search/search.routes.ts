@@ -42,7 +42,8 @@ export default async function searchRoutes(app: App) {
         description:
           'Live posts whose text matches `q` (see its description for words, phrases and ' +
           'operators), newest first (`sort=recent`) or by relevance (`sort=relevance`). Posts ' +
-          'of users you muted or blocked, or who blocked you, are left out, as in the feeds. ' +
+          'of users you muted or blocked, who blocked you or who are suspended, and posts ' +
+          'holding your muted words, are left out, as in the feeds. ' +
           'A query of stop words only (`the`) finds nothing.',
         tags: ['search'],
         querystring: PostSearchQuery,

@@ -67,6 +67,16 @@ describe('GET /feed?type=watchlist', () => {
     expect((await feed(viewer)).items.map((p) => p.id)).toEqual([p2.id, p1.id]);
     // offset pages too
     expect((await feed(viewer, '&offset=1&limit=1')).items.map((p) => p.id)).toEqual([p1.id]);
+    // a suspended author's posts leave it
+    const admin = await createUser(t, { admin: true });
+    const suspend = await t.request({
+      method: 'POST',
+      url: `/admin/users/${a.id}/suspend`,
+      token: admin.token,
+      payload: { reason: 'spam' },
+    });
+    expect(suspend.statusCode, suspend.body).toBe(200);
+    expect((await feed(viewer)).items).toEqual([]);
     // an empty watchlist: an empty feed
     expect(await feed(await createUser(t))).toEqual({ items: [], next_cursor: null });
   });

@@ -128,6 +128,35 @@ describe('GET /search/posts', () => {
     }
   });
 
+  it("leaves out suspended authors and posts holding the viewer's muted words", async () => {
+    const viewer = await createUser(t);
+    const [a, b] = [await createUser(t), await createUser(t)];
+    const admin = await createUser(t, { admin: true });
+    const kept = await insertPost(t, a.id, { content: 'mutesearch plain' });
+    const noisy = await insertPost(t, a.id, { content: 'mutesearch to the moon' });
+    const byB = await insertPost(t, b.id, { content: 'mutesearch by b' });
+    const mute = await t.request({
+      method: 'POST',
+      url: '/users/me/muted-words',
+      token: viewer.token,
+      payload: { word: 'moon' },
+    });
+    expect(mute.statusCode, mute.body).toBe(201);
+    expect(await ids('mutesearch', '', viewer)).toEqual([byB.id, kept.id]);
+    expect(await ids('mutesearch')).toEqual([byB.id, noisy.id, kept.id]);
+    const suspend = await t.request({
+      method: 'POST',
+      url: `/admin/users/${b.id}/suspend`,
+      token: admin.token,
+      payload: { reason: 'spam' },
+    });
+    expect(suspend.statusCode, suspend.body).toBe(200);
+    for (const sort of ['recent', 'relevance']) {
+      expect(await ids('mutesearch', `&sort=${sort}`, viewer)).toEqual([kept.id]);
+      expect(await ids('mutesearch', `&sort=${sort}`)).toEqual([noisy.id, kept.id]);
+    }
+  });
+
   it('pages newest first with a stable cursor while posts arrive', async () => {
     const a = await createUser(t);
     for (let i = 0; i < 9; i++) {

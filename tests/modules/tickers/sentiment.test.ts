@@ -165,6 +165,43 @@ describe('GET /tickers/{symbol}/sentiment', () => {
     await rollupMatchesRecount();
   });
 
+  it('follows an edit (PATCH) and a suspension and its lift', async () => {
+    const [alice, bob] = [await createUser(t), await createUser(t)];
+    const admin = await createUser(t, { admin: true });
+    const thisHour = hourStart(Date.now());
+    const post = await createPost(t, alice, { content: '$EDSA up', sentiment: 'bullish' });
+    await createPost(t, bob, { content: '$EDSA and $EDSB', sentiment: 'bearish' });
+    const at = async (symbol: string) => bucketAt(await series(`${symbol}/sentiment`), thisHour);
+
+    const edit = await t.request({
+      method: 'PATCH',
+      url: `/posts/${post.id}`,
+      token: alice.token,
+      payload: { content: 'moved to $EDSB', sentiment: 'bearish' },
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    expect(await at('EDSA')).toMatchObject({ posts: 1, bullish: 0, bearish: 1, authors: 1 });
+    expect(await at('EDSB')).toMatchObject({ posts: 2, bullish: 0, bearish: 2, authors: 2 });
+
+    const suspend = await t.request({
+      method: 'POST',
+      url: `/admin/users/${bob.id}/suspend`,
+      token: admin.token,
+      payload: { reason: 'spam' },
+    });
+    expect(suspend.statusCode, suspend.body).toBe(200);
+    expect(await at('EDSA')).toMatchObject({ posts: 0, bullish: 0, bearish: 0, authors: 0 });
+    expect(await at('EDSB')).toMatchObject({ posts: 1, bullish: 0, bearish: 1, authors: 1 });
+    const lift = await t.request({
+      method: 'DELETE',
+      url: `/admin/users/${bob.id}/suspend`,
+      token: admin.token,
+    });
+    expect(lift.statusCode, lift.body).toBe(200);
+    expect(await at('EDSB')).toMatchObject({ posts: 2, bullish: 0, bearish: 2, authors: 2 });
+    await rollupMatchesRecount();
+  });
+
   it('counts every post when many arrive at once on the same ticker', async () => {
     const users = await Promise.all(Array.from({ length: 6 }, () => createUser(t)));
     await Promise.all(
