@@ -12,6 +12,7 @@ import { activityPlugin } from './plugins/activity.js';
 import { authPlugin } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
+import { jsonBodyPlugin } from './plugins/json-body.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { requestContextPlugin, requestIdOf } from './plugins/request-context.js';
 import { securityPlugin } from './plugins/security.js';
@@ -62,6 +63,7 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
 
   await app.register(requestContextPlugin);
   await app.register(errorsPlugin, { recordError: (error) => recordBackendError(db, error) });
+  await app.register(jsonBodyPlugin);
   await app.register(securityPlugin);
   await app.register(authPlugin, {
     loadAccount: (userId) => findAccount(db, userId),

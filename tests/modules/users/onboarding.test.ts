@@ -195,7 +195,7 @@ describe('POST /users/me/onboarding', () => {
     expect(row).toEqual({ display_name: display, bio });
   });
 
-  it('ignores fields it does not know (is_admin cannot be set)', async () => {
+  it('refuses fields it does not know (is_admin cannot be set)', async () => {
     const account = await createAccount(t);
     const res = await onboard(account.token, {
       username: uniqueUsername(),
@@ -203,8 +203,13 @@ describe('POST /users/me/onboarding', () => {
       is_admin: true,
       followers_count: 1000,
     });
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ is_admin: false, stats: { followers: 0 } });
+    const error = expectError(res, 422, 'validation_error');
+    expect(error.details?.map((d) => (d as { field: string }).field)).toEqual([
+      'is_admin',
+      'followers_count',
+    ]);
+    const me = await t.request({ method: 'GET', url: '/users/me', token: account.token });
+    expectError(me, 403, 'onboarding_required');
   });
 
   it('reports is_admin from the token claim', async () => {
