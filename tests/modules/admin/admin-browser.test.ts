@@ -143,6 +143,31 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     await page.context().close();
   });
 
+  it('serves /docs branded PageShare, with no console error and no lock on public routes', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${base}/docs/`);
+    await page.locator('.opblock').first().waitFor();
+    expect(await page.title()).toBe('PageShare API');
+    // GET /health is public: no lock; GET /users/me needs a token: a lock
+    const health = page.locator('#operations-health-getHealth');
+    await health.waitFor();
+    expect(await health.locator('.authorization__btn').count()).toBe(0);
+    expect(await page.locator('#operations-users-getMe .authorization__btn').count()).toBe(1);
+    // the Authorize dialog asks for the bearer token only
+    await page.locator('.auth-wrapper .authorize').click();
+    await page.locator('.modal-ux').waitFor();
+    expect(await page.locator('.modal-ux .auth-container').count()).toBe(1);
+    expect(await page.locator('.modal-ux').textContent()).toContain('bearerAuth');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('runs under its content security policy: an injected inline script does not run', async () => {
     const { page, problems } = await open();
     const ran = await page.evaluate(`(() => {
