@@ -58,7 +58,7 @@ describe('npm run token', () => {
       expect(result.stderr).toContain('usage: npm run token');
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
-  });
+  }, 120_000);
 
   it('signs tokens the API takes, and expired ones it refuses as expired', async () => {
     const userId = '6f1c0a1e-0000-4000-8000-0000000000d1';
@@ -73,5 +73,5 @@ describe('npm run token', () => {
     const refused = await t.request({ method: 'POST', url: '/auth/verify', token: expired.stdout });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error.message).toBe('the access token has expired');
-  });
+  }, 60_000);
 });

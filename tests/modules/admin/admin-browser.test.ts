@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../helpers/app.js';
@@ -95,10 +97,15 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     expect(await page.locator('#chart-new-users svg rect.bar').count()).toBe(30);
     const dau = await page.locator('#chart-active path[data-series=DAU]').getAttribute('d');
     expect(dau?.split(/[ML]/).filter(Boolean)).toHaveLength(30);
-    expect(await page.locator('#kpis .kpi').count()).toBeGreaterThanOrEqual(10);
+    expect(await page.locator('#kpis .kpi').count()).toBe(8);
+    expect(await page.locator('#kpis .kpi svg.spark').count()).toBe(5);
     expect(await page.locator('#retention-daily tbody tr').count()).toBe(30);
     expect(await page.locator('#retention-weekly tbody tr').count()).toBeGreaterThan(0);
-    expect(await page.locator('#health').textContent()).toContain('reachable');
+    expect(await page.locator('#health').textContent()).toContain('up, ');
+    expect(await page.locator('#from').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.locator('#chart-active text.partial-label').textContent()).toBe(
+      'today (partial)',
+    );
     expect(await page.locator('#trending-tickers tbody tr').count()).toBe(3);
     expect(await page.locator('#trending-tickers tbody tr').first().textContent()).toContain(
       '$NVDA',
@@ -129,6 +136,38 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('fits a desktop and a phone without sideways scrolling (screenshots in the temp folder)', async () => {
+    const { page, problems } = await open();
+    await signIn(page, adminToken);
+    await page.locator('body[data-loaded=true]').waitFor();
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(300); // the charts redraw for the new width
+      const overflow = await page.evaluate(`(() => {
+        const root = document.documentElement;
+        const wide = [...document.querySelectorAll('main *')]
+          .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
+          .filter((el) => !el.closest('.scroll'))
+          .map((el) => el.tagName + (el.id ? '#' + el.id : '') + '.' + el.className)
+          .slice(0, 5);
+        return { scroll: root.scrollWidth, client: root.clientWidth, wide };
+      })()`);
+      expect(overflow, `at ${width} px`).toMatchObject({ wide: [] });
+      const { scroll, client } = overflow as { scroll: number; client: number };
+      expect(scroll, `at ${width} px`).toBeLessThanOrEqual(client);
+      // no axis label drawn smaller than 10 px on screen
+      const smallest = await page.evaluate(`Math.min(...[...document.querySelectorAll('svg text')]
+        .map((t) => t.getBoundingClientRect().height).filter((h) => h > 0))`);
+      expect(smallest as number, `at ${width} px`).toBeGreaterThanOrEqual(10);
+      await page.screenshot({
+        path: path.join(tmpdir(), `pageshare-dashboard-${width}.png`),
+        fullPage: true,
+      });
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 
   it("sends someone who isn't an admin back to the sign-in form", async () => {
     const { page } = await open();
