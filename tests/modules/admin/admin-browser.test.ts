@@ -13,7 +13,7 @@ import { addSession, addUser, at, day, earlyToday } from '../metrics/metrics-hel
  * driven by playwright-core, against the API listening on 127.0.0.1 with seeded data.
  *
  * Chromium is a system package, not an npm one, so a fresh machine may not have it: there
- * `npm test` says so and leaves these three tests out, and everything else still runs. Under
+ * `npm test` says so and leaves these tests out, and everything else still runs. Under
  * CI (`CI` set) a missing Chromium fails the file instead: `.ci/run` installs it, and these
  * tests always run there.
  */
