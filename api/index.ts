@@ -17,7 +17,7 @@ async function build(): Promise<App> {
   if (!config.databaseUrl) {
     throw new ConfigError('DATABASE_URL is required on Vercel (the embedded database is not kept)');
   }
-  initSentry(config);
+  await initSentry(config);
   // a serverless instance serves one request at a time: a few connections are plenty, and
   // Supabase's pooler multiplexes them
   const database = await openDatabase({

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadEnvFile } from './config.js';
@@ -22,7 +23,9 @@ async function main() {
     }
     throw error;
   }
-  initSentry(config);
+  await initSentry(config);
+  // before the database, which takes seconds to open: a busy port is said at once
+  if (!(await portIsFree(config.host, config.port))) stopOnBusyPort(config.host, config.port);
 
   const database = await openDatabase(config);
   if (database.kind === 'pglite') {
@@ -55,7 +58,12 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      stopOnBusyPort(config.host, config.port);
+    }
+    throw error;
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -69,6 +77,24 @@ async function main() {
   ];
   if (config.env === 'production') app.log.info({ base, database: database.describe }, 'listening');
   else console.log(lines.join('\n'));
+}
+
+/** Whether a server could listen on host:port now (port 0 is always free). */
+function portIsFree(host: string, port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code !== 'EADDRINUSE'));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+function stopOnBusyPort(host: string, port: number): never {
+  console.error(
+    `port ${port} is busy on ${host} (another PageShare API, or npm run dev?): ` +
+      `stop it, or set PORT to another port (PORT=${port + 1} npm start)`,
+  );
+  process.exit(1);
 }
 
 main().catch((error) => {

@@ -10,6 +10,7 @@ export const errorStatus = {
   blocked: 403,
   suspended: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   username_taken: 409,
   already_onboarded: 409,
@@ -48,8 +49,11 @@ export class AppError extends Error {
 }
 
 export const badRequest = (message: string) => new AppError('bad_request', message);
-export const unauthorized = (message = 'a valid access token is required') =>
-  new AppError('unauthorized', message);
+/** No token where one is needed: say how to send one and, for a local server, how to get one. */
+export const MISSING_TOKEN =
+  'this route needs an access token: send Authorization: Bearer <token> ' +
+  '(against a local server, npm run token prints one)';
+export const unauthorized = (message = MISSING_TOKEN) => new AppError('unauthorized', message);
 export const forbidden = (message = 'you are not allowed to do this') =>
   new AppError('forbidden', message);
 export const blocked = (message = 'a block stands between you and this user') =>

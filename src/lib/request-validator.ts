@@ -16,6 +16,10 @@ const AJV_OPTIONS = { allErrors: true, removeAdditional: false } as const;
  * types (`limit=20` is the number 20; a lone `?id=x` is a list where the schema wants one). A
  * JSON body carries its own types: a number sent for a string, or a string for a list, is a
  * 422 rather than quietly converted.
+ *
+ * A JSON body is closed: an object of a body schema that does not say otherwise refuses a
+ * property it does not define (a typo in a field name is a 422 naming it, never silently
+ * dropped). Query strings stay open.
  */
 export const buildRequestValidator: BuildCompilerFromPool = (externalSchemas, options) => {
   const coercing = ajvCompilers(externalSchemas, {
@@ -26,10 +30,40 @@ export const buildRequestValidator: BuildCompilerFromPool = (externalSchemas, op
   const strict = ajvCompilers(externalSchemas, {
     ...options,
     mode: undefined,
-    customOptions: { ...AJV_OPTIONS, coerceTypes: false },
+    customOptions: { ...AJV_OPTIONS, coerceTypes: false, verbose: true },
   });
-  return (route) => (route.httpPart === 'body' ? strict(route) : refuseNonFinite(coercing(route)));
+  return (route) =>
+    route.httpPart === 'body'
+      ? strict({ ...route, schema: closed(route.schema) })
+      : refuseNonFinite(coercing(route));
 };
+
+/**
+ * A copy of a schema where every object with `properties` and no `additionalProperties` of
+ * its own gets `additionalProperties: false`. The route's schema itself (which the OpenAPI
+ * document is made from) is left as it is.
+ */
+export function closed<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(closed) as T;
+  if (!schema || typeof schema !== 'object') return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    // `properties` maps names to schemas; `const`, `default` and examples are data
+    if (key === 'const' || key === 'default' || key === 'examples' || key === 'enum') {
+      copy[key] = value;
+    } else if (key === 'properties' && value && typeof value === 'object') {
+      copy[key] = Object.fromEntries(
+        Object.entries(value).map(([name, property]) => [name, closed(property)]),
+      );
+    } else {
+      copy[key] = closed(value);
+    }
+  }
+  if (copy.type === 'object' && copy.properties && copy.additionalProperties === undefined) {
+    copy.additionalProperties = false;
+  }
+  return copy as T;
+}
 
 /**
  * Ajv (8.17) coerces the text "1e309" or "Infinity" to a number that passes as an `integer`

@@ -6,6 +6,7 @@ import commentsRoutes from './comments/comments.routes.js';
 import errorsRoutes from './errors/errors.routes.js';
 import feedRoutes from './feed/feed.routes.js';
 import healthRoutes from './health/health.routes.js';
+import homeRoutes from './health/home.routes.js';
 import mediaRoutes from './media/media.routes.js';
 import metricsRoutes from './metrics/metrics.routes.js';
 import viewsRoutes from './metrics/views.routes.js';
@@ -24,6 +25,7 @@ import usersRoutes from './users/users.routes.js';
 
 /** Every feature module's routes, registered in this order by buildApp. */
 export const modules: Array<(app: App) => Promise<void>> = [
+  homeRoutes,
   healthRoutes,
   authRoutes,
   postsRoutes,

@@ -39,6 +39,8 @@ interface AjvError {
   keyword?: string;
   message?: string;
   params?: Record<string, unknown>;
+  /** with ajv's `verbose` (request bodies): the schema holding the failing keyword */
+  parentSchema?: { properties?: Record<string, unknown> };
 }
 
 /** `/poll/options/1` → `poll.options[1]`; a missing property names itself. */
@@ -53,6 +55,8 @@ function fieldOf(error: AjvError, context: string | undefined): string {
   return field || (context === 'body' ? 'body' : (context ?? 'request'));
 }
 
+const listed = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+
 function messageOf(error: AjvError): string {
   switch (error.keyword) {
     case 'required':
@@ -61,23 +65,45 @@ function messageOf(error: AjvError): string {
       return 'contains characters that are not allowed';
     case 'format':
       return `must be a valid ${String(error.params?.format ?? 'value')}`;
-    case 'additionalProperties':
-      return 'is not a known field';
+    case 'additionalProperties': {
+      const known = Object.keys(error.parentSchema?.properties ?? {});
+      return known.length
+        ? `is not a known field (known fields: ${known.join(', ')})`
+        : 'is not a known field';
+    }
     default:
       return error.message ?? 'is not valid';
   }
 }
 
+/**
+ * A fixed-choice value (a union of constants, an enum, perhaps nullable) fails once per
+ * choice; the message lists the choices instead ("must be one of "bullish", "bearish", null").
+ */
+function choicesOf(errors: AjvError[]): unknown[] | undefined {
+  const choices: unknown[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'const') choices.push(error.params?.allowedValue);
+    else if (error.keyword === 'enum') choices.push(...((error.params?.allowedValues as []) ?? []));
+  }
+  if (!choices.length) return undefined;
+  if (errors.some((e) => e.keyword === 'type' && e.params?.type === 'null')) choices.push(null);
+  return choices;
+}
+
 function validationDetails(error: FastifyError): ErrorDetail[] {
-  const seen = new Set<string>();
-  const details: ErrorDetail[] = [];
+  const byField = new Map<string, AjvError[]>();
   for (const item of (error.validation ?? []) as AjvError[]) {
-    // anyOf/oneOf report each branch; the first message per field is the useful one
+    // anyOf/oneOf report each branch, then themselves; the branches say more
     if (item.keyword === 'anyOf' || item.keyword === 'oneOf') continue;
     const field = fieldOf(item, error.validationContext);
-    if (seen.has(field)) continue;
-    seen.add(field);
-    details.push({ field, message: messageOf(item) });
+    byField.set(field, [...(byField.get(field) ?? []), item]);
+  }
+  const details: ErrorDetail[] = [];
+  for (const [field, errors] of byField) {
+    const choices = choicesOf(errors);
+    const message = choices ? `must be one of ${listed(choices)}` : messageOf(errors[0]!);
+    details.push({ field, message });
   }
   return details.length ? details : [{ field: 'request', message: 'is not valid' }];
 }
@@ -99,7 +125,7 @@ const frameworkCodes: Record<string, ErrorCode> = {
 const messages: Partial<Record<ErrorCode, string>> = {
   bad_request: 'the request body could not be read',
   payload_too_large: 'the request body is too large',
-  unsupported_media_type: 'this content type is not accepted here',
+  unsupported_media_type: 'send the body as application/json',
   not_found: 'not found',
   rate_limited: 'too many requests; slow down',
 };
@@ -135,11 +161,13 @@ export function toAppError(error: unknown): AppError | undefined {
     const message =
       known === 'validation_error'
         ? 'too many files in one request'
-        : (messages[known] ?? e.message);
+        : e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'the body is empty but Content-Type says application/json: send a JSON body, or no Content-Type'
+          : (messages[known] ?? e.message);
     return new AppError(known, message);
   }
   if (e instanceof SyntaxError && (e as FastifyError).statusCode === 400) {
-    return new AppError('bad_request', 'the request body is not valid JSON');
+    return new AppError('bad_request', 'the body is not valid JSON');
   }
   const status = e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -165,6 +193,11 @@ export function sendError(
 export const errorsPlugin = fp(async (app: FastifyInstance, options: ErrorsOptions) => {
   app.setErrorHandler(async (error, request, reply) => {
     const known = toAppError(error);
+    if (known && (error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const sent = (request.headers['content-type'] ?? '').split(';')[0]?.trim().slice(0, 100);
+      const message = `${sent ? `Content-Type ${sent} is not accepted here; ` : ''}send the body as application/json`;
+      return sendError(reply, request, known.code, message);
+    }
     if (known) {
       if (known.statusCode >= 500) request.log.warn({ code: known.code }, known.message);
       return sendError(reply, request, known.code, known.message, known.details);
@@ -186,15 +219,66 @@ export const errorsPlugin = fp(async (app: FastifyInstance, options: ErrorsOptio
     return sendError(reply, request, 'internal_error', 'something went wrong on our side');
   });
 
-  app.setNotFoundHandler(async (request, reply) =>
-    sendError(
+  // a known path asked with a method it does not serve is a 405 naming the ones it does
+  const paths = new RoutePaths();
+  app.addHook('onRoute', (route) => paths.add(route.url, [route.method].flat()));
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = paths.methodsOf(path);
+    // a route of this method that found nothing (callNotFound) is a 404, not a 405
+    if (allowed.length && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '));
+      return sendError(
+        reply,
+        request,
+        'method_not_allowed',
+        `${path.slice(0, 200)} does not take ${request.method}; it takes ${allowed.join(', ')}`,
+      );
+    }
+    return sendError(
       reply,
       request,
       'not_found',
-      `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`,
-    ),
-  );
+      `no route ${request.method} ${path.slice(0, 200)} (every route is listed at /docs)`,
+    );
+  });
 });
+
+/**
+ * The methods each route path serves, to answer 405 with `Allow`. Paths match as the router's
+ * do (`:param` is one segment); catch-all routes (`*`, such as the CORS preflight) are left
+ * out, or every path would seem known.
+ */
+export class RoutePaths {
+  private readonly routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  private readonly byUrl = new Map<string, Set<string>>();
+
+  add(url: string, methods: string[]) {
+    if (url.includes('*')) return;
+    let known = this.byUrl.get(url);
+    if (!known) {
+      known = new Set();
+      this.byUrl.set(url, known);
+      const source = url
+        .split('/')
+        .map((segment) =>
+          segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('/');
+      this.routes.push({ pattern: new RegExp(`^${source}$`), methods: known });
+    }
+    for (const method of methods) known.add(method);
+  }
+
+  methodsOf(path: string): string[] {
+    const methods = new Set<string>();
+    for (const route of this.routes) {
+      if (route.pattern.test(path)) for (const method of route.methods) methods.add(method);
+    }
+    return [...methods].sort();
+  }
+}
 
 /**
  * Errors of Fastify's router, raised before any hook or the error handler runs (Fastify's

@@ -35,11 +35,17 @@ describe('the Vercel function', () => {
 
   it('answers 503 in the error shape when DATABASE_URL is missing', async () => {
     const { base, close } = await serve({ ...env, DATABASE_URL: '' });
+    // the function logs why, once per cold start; kept out of the test output, and checked
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const res = await fetch(`${base}/health`);
       expect(res.status).toBe(503);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+      expect(logged).toHaveBeenCalledWith(
+        expect.stringMatching(/^configuration error: DATABASE_URL is required/),
+      );
     } finally {
+      logged.mockRestore();
       await close();
     }
   });

@@ -22,7 +22,7 @@ const config = loadConfig({
   SCHEDULER_ENABLED: 'false',
   LOG_LEVEL: 'silent',
 });
-initSentry(config);
+await initSentry(config);
 const database = await openDatabase(config);
 await migrateToLatest(database.db);
 const app = await buildApp({ config, database });

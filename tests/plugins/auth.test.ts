@@ -144,7 +144,12 @@ describe('auth hooks', () => {
       components: { securitySchemes: Record<string, unknown> };
     };
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ scheme: 'bearer' });
-    expect(doc.paths['/auth/verify']?.post?.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(doc.paths['/auth/verify']?.post?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/users/me']?.get?.security).toEqual([{ bearerAuth: [] }]);
+    // a public route shows no lock in the docs; one whose level depends on a query, an optional one
+    expect(doc.paths['/health']?.get?.security).toEqual([]);
+    expect(doc.paths['/feed']?.get?.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['bearerAuth']);
   });
 
   it('takes the level of a route from a query parameter when the route says so', async () => {

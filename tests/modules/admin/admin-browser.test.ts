@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../helpers/app.js';
@@ -11,7 +13,7 @@ import { addSession, addUser, at, day, earlyToday } from '../metrics/metrics-hel
  * driven by playwright-core, against the API listening on 127.0.0.1 with seeded data.
  *
  * Chromium is a system package, not an npm one, so a fresh machine may not have it: there
- * `npm test` says so and leaves these three tests out, and everything else still runs. Under
+ * `npm test` says so and leaves these tests out, and everything else still runs. Under
  * CI (`CI` set) a missing Chromium fails the file instead: `.ci/run` installs it, and these
  * tests always run there.
  */
@@ -95,10 +97,15 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     expect(await page.locator('#chart-new-users svg rect.bar').count()).toBe(30);
     const dau = await page.locator('#chart-active path[data-series=DAU]').getAttribute('d');
     expect(dau?.split(/[ML]/).filter(Boolean)).toHaveLength(30);
-    expect(await page.locator('#kpis .kpi').count()).toBeGreaterThanOrEqual(10);
+    expect(await page.locator('#kpis .kpi').count()).toBe(8);
+    expect(await page.locator('#kpis .kpi svg.spark').count()).toBe(5);
     expect(await page.locator('#retention-daily tbody tr').count()).toBe(30);
     expect(await page.locator('#retention-weekly tbody tr').count()).toBeGreaterThan(0);
-    expect(await page.locator('#health').textContent()).toContain('reachable');
+    expect(await page.locator('#health').textContent()).toContain('up, ');
+    expect(await page.locator('#from').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.locator('#chart-active text.partial-label').textContent()).toBe(
+      'today (partial)',
+    );
     expect(await page.locator('#trending-tickers tbody tr').count()).toBe(3);
     expect(await page.locator('#trending-tickers tbody tr').first().textContent()).toContain(
       '$NVDA',
@@ -130,6 +137,38 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     await page.context().close();
   });
 
+  it('fits a desktop and a phone without sideways scrolling (screenshots in the temp folder)', async () => {
+    const { page, problems } = await open();
+    await signIn(page, adminToken);
+    await page.locator('body[data-loaded=true]').waitFor();
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(300); // the charts redraw for the new width
+      const overflow = await page.evaluate(`(() => {
+        const root = document.documentElement;
+        const wide = [...document.querySelectorAll('main *')]
+          .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
+          .filter((el) => !el.closest('.scroll'))
+          .map((el) => el.tagName + (el.id ? '#' + el.id : '') + '.' + el.className)
+          .slice(0, 5);
+        return { scroll: root.scrollWidth, client: root.clientWidth, wide };
+      })()`);
+      expect(overflow, `at ${width} px`).toMatchObject({ wide: [] });
+      const { scroll, client } = overflow as { scroll: number; client: number };
+      expect(scroll, `at ${width} px`).toBeLessThanOrEqual(client);
+      // no axis label drawn smaller than 10 px on screen
+      const smallest = await page.evaluate(`Math.min(...[...document.querySelectorAll('svg text')]
+        .map((t) => t.getBoundingClientRect().height).filter((h) => h > 0))`);
+      expect(smallest as number, `at ${width} px`).toBeGreaterThanOrEqual(10);
+      await page.screenshot({
+        path: path.join(tmpdir(), `pageshare-dashboard-${width}.png`),
+        fullPage: true,
+      });
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it("sends someone who isn't an admin back to the sign-in form", async () => {
     const { page } = await open();
     const user = await createUser(t);
@@ -142,6 +181,31 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     expect(await page.locator('#sign-in-error').textContent()).toContain('refused');
     await page.context().close();
   });
+
+  it('serves /docs branded PageShare, with no console error and no lock on public routes', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${base}/docs/`);
+    await page.locator('.opblock').first().waitFor();
+    expect(await page.title()).toBe('PageShare API');
+    // GET /health is public: no lock; GET /users/me needs a token: a lock
+    const health = page.locator('#operations-health-getHealth');
+    await health.waitFor();
+    expect(await health.locator('.authorization__btn').count()).toBe(0);
+    expect(await page.locator('#operations-users-getMe .authorization__btn').count()).toBe(1);
+    // the Authorize dialog asks for the bearer token only
+    await page.locator('.auth-wrapper .authorize').click();
+    await page.locator('.modal-ux').waitFor();
+    expect(await page.locator('.modal-ux .auth-container').count()).toBe(1);
+    expect(await page.locator('.modal-ux').textContent()).toContain('bearerAuth');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('runs under its content security policy: an injected inline script does not run', async () => {
     const { page, problems } = await open();

@@ -13,9 +13,14 @@ function svg(tag, attrs = {}, text) {
 }
 
 const H = 240;
-/** Charts are drawn at their box's shape: a wide one gets a wider drawing, not bigger text. */
+/**
+ * Charts are drawn at the width their box has on screen, so text keeps its size (11-12 px) on
+ * a phone and a wide screen alike; the page draws them again when the window changes width.
+ */
 let W = 640;
-const PAD = { top: 28, right: 12, bottom: 28, left: 48 };
+const widthOf = (figure) => Math.max(260, Math.round(figure.clientWidth - 32));
+const today = () => new Date().toISOString().slice(0, 10);
+const PAD = { top: 20, right: 12, bottom: 28, left: 48 };
 
 function niceMax(value) {
   if (value <= 0) return 1;
@@ -36,7 +41,29 @@ function frame(dates, max) {
       svg('text', { class: 'tick', x: PAD.left - 6, y: y + 4, 'text-anchor': 'end' }, label),
     );
   }
-  const step = Math.max(1, Math.ceil(dates.length / 6));
+  // today's numbers are still coming in: its day is shaded and labelled
+  const last = dates.length - 1;
+  if (last >= 0 && dates[last] === today()) {
+    const half = dates.length > 1 ? (xOf(1, dates.length) - xOf(0, dates.length)) / 2 : 12;
+    const x = xOf(last, dates.length);
+    root.append(
+      svg('rect', {
+        class: 'partial',
+        x: (x - half).toFixed(1),
+        y: PAD.top,
+        width: (half * 2).toFixed(1),
+        height: H - PAD.top - PAD.bottom,
+      }),
+    );
+    root.append(
+      svg(
+        'text',
+        { class: 'tick partial-label', x, y: PAD.top - 6, 'text-anchor': 'end' },
+        'today (partial)',
+      ),
+    );
+  }
+  const step = Math.max(1, Math.ceil(dates.length / Math.max(2, Math.floor(W / 110))));
   dates.forEach((date, i) => {
     if (i % step !== 0 && i !== dates.length - 1) return;
     const x = xOf(i, dates.length);
@@ -56,44 +83,59 @@ function yOf(value, max) {
   return PAD.top + plotH - (plotH * value) / max;
 }
 
-function legend(root, names) {
-  let x = PAD.left;
+/** The names of the series, as HTML under the caption: they wrap on a narrow screen. */
+function legend(figure, names) {
+  figure.querySelector('.keys')?.remove();
+  const keys = document.createElement('div');
+  keys.className = 'keys';
   names.forEach((name, i) => {
-    root.append(svg('rect', { class: `s${i + 1}`, x, y: 8, width: 10, height: 10 }));
-    root.append(svg('text', { class: 'legend', x: x + 14, y: 17 }, name));
-    x += 24 + name.length * 7;
+    const key = document.createElement('span');
+    const swatch = document.createElement('i');
+    swatch.className = `s${i + 1}`;
+    key.append(swatch, document.createTextNode(name));
+    keys.append(key);
   });
+  figure.querySelector('figcaption')?.after(keys);
 }
 
 export function lineChart(figure, dates, series) {
-  W = figure.classList.contains('wide') ? 1280 : 640;
-  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  W = widthOf(figure);
+  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v !== null))));
   const root = frame(dates, max);
   series.forEach((s, i) => {
+    // a day without data (null) is a gap in the line, never a fall to zero
+    let pen = 'M';
     const d = s.values
-      .map(
-        (v, j) =>
-          `${j === 0 ? 'M' : 'L'}${xOf(j, dates.length).toFixed(1)},${yOf(v, max).toFixed(1)}`,
-      )
+      .map((v, j) => {
+        if (v === null || v === undefined) {
+          pen = 'M';
+          return '';
+        }
+        const point = `${pen}${xOf(j, dates.length).toFixed(1)},${yOf(v, max).toFixed(1)}`;
+        pen = 'L';
+        return point;
+      })
+      .filter(Boolean)
       .join(' ');
     const path = svg('path', { class: `series s${i + 1}`, d, 'data-series': s.name });
     path.append(svg('title', {}, s.name));
     root.append(path);
   });
   legend(
-    root,
+    figure,
     series.map((s) => s.name),
   );
   draw(figure, root);
 }
 
 export function barChart(figure, dates, values, name) {
-  W = figure.classList.contains('wide') ? 1280 : 640;
-  const max = niceMax(Math.max(0, ...values));
+  W = widthOf(figure);
+  const max = niceMax(Math.max(0, ...values.filter((v) => v !== null)));
   const root = frame(dates, max);
   const plotW = W - PAD.left - PAD.right;
   const width = Math.max(1, (plotW / Math.max(1, dates.length)) * 0.7);
   values.forEach((v, i) => {
+    if (v === null || v === undefined) return; // no data that day: no bar, not a zero
     const y = yOf(v, max);
     const bar = svg('rect', {
       class: 'bar',
@@ -111,4 +153,29 @@ export function barChart(figure, dates, values, name) {
 function draw(figure, root) {
   figure.querySelector('svg')?.remove();
   figure.append(root);
+}
+
+/** A small line for a headline number: its series over the range, no axes. */
+export function sparkline(values) {
+  const w = 120;
+  const h = 28;
+  const shown = values.filter((v) => v !== null && v !== undefined);
+  const max = Math.max(1, ...shown);
+  const root = svg('svg', { class: 'spark', viewBox: `0 0 ${w} ${h}`, 'aria-hidden': 'true' });
+  let pen = 'M';
+  const d = values
+    .map((v, i) => {
+      if (v === null || v === undefined) {
+        pen = 'M';
+        return '';
+      }
+      const x = values.length > 1 ? (w * i) / (values.length - 1) : w / 2;
+      const point = `${pen}${x.toFixed(1)},${(h - 2 - ((h - 4) * v) / max).toFixed(1)}`;
+      pen = 'L';
+      return point;
+    })
+    .filter(Boolean)
+    .join(' ');
+  root.append(svg('path', { d }));
+  return root;
 }

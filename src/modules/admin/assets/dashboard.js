@@ -1,8 +1,10 @@
 // The investor dashboard (GET /admin). Plain browser JavaScript, no build step, no library:
 // it asks for an admin token (kept in sessionStorage), calls the /metrics routes with it and
-// draws the charts as SVG. Text from the API is only ever set as textContent.
+// draws the charts as SVG at the width they have on screen (again when the window resizes).
+// The tabs (Overview, …) are listed in TABS: a new tab is a <section data-tab> in index.html,
+// an entry there and its render function. Text from the API is only ever set as textContent.
 
-import { barChart, lineChart } from './charts.js';
+import { barChart, lineChart, sparkline } from './charts.js';
 
 const TOKEN_KEY = 'pageshare.adminToken';
 const $ = (id) => document.getElementById(id);
@@ -97,32 +99,36 @@ function renderRetention(users) {
 
 function renderHealth(health) {
   const db = health.database;
-  const rows = [
+  table(
+    $('health'),
+    ['What', 'Now'],
     [
-      'Database',
-      db.reachable
-        ? { text: `reachable, ${db.round_trip_ms} ms`, class: 'ok' }
-        : { text: 'unreachable', class: 'bad' },
+      [
+        'Database',
+        db.reachable
+          ? { text: `up, ${Math.round(db.round_trip_ms)} ms`, class: 'ok' }
+          : { text: 'unreachable', class: 'bad' },
+      ],
+      ['Errors, last 24 h', fmt(health.errors_24h?.total)],
+      ['Unresolved errors', fmt(health.unresolved_errors)],
+      ['Open reports', fmt(health.open_reports)],
     ],
-    ['Errors, last 24 h', fmt(health.errors_24h?.total)],
-  ];
+  );
+  // the engineering detail, behind the "Details" toggle
+  const rows = [];
   for (const [level, n] of Object.entries(health.errors_24h?.by_level ?? {})) {
-    rows.push([`Errors 24 h: ${level}`, fmt(n)]);
+    rows.push([`errors 24 h, ${level}`, fmt(n)]);
   }
   for (const [source, n] of Object.entries(health.errors_24h?.by_source ?? {})) {
-    rows.push([`Errors 24 h: from ${source}`, fmt(n)]);
+    rows.push([`errors 24 h, from ${source}`, fmt(n)]);
   }
-  rows.push(['Unresolved errors', fmt(health.unresolved_errors)]);
-  rows.push(['Open reports', fmt(health.open_reports)]);
   for (const view of health.views) {
     rows.push([
-      `View ${view.name}`,
-      view.refreshed_at
-        ? `refreshed ${view.refreshed_at.replace('T', ' ').slice(0, 19)} UTC`
-        : 'never refreshed',
+      view.name.replaceAll('_', ' '),
+      view.refreshed_at ? `${view.refreshed_at.replace('T', ' ').slice(0, 16)} UTC` : 'never',
     ]);
   }
-  table($('health'), ['What', 'Now'], rows);
+  table($('health-detail'), ['Detail', ''], rows);
 }
 
 function renderTrending(trending) {
@@ -145,57 +151,85 @@ function renderTrending(trending) {
   );
 }
 
-function kpi(label, value, trend) {
+/** A headline number: its label, the value, its change over the period before, a sparkline. */
+function kpi(label, value, { change: delta, period, series } = {}) {
   const node = el('div', { class: 'kpi' }, el('div', { class: 'label' }, label));
-  node.append(
-    el(
-      'div',
-      { class: `value${trend ? (trend > 0 ? ' up' : trend < 0 ? ' down' : '') : ''}` },
-      value,
-    ),
-  );
+  node.append(el('div', { class: value.length > 12 ? 'value small' : 'value' }, value));
+  if (delta !== undefined) {
+    const direction = delta === null ? '' : delta > 0 ? 'up' : delta < 0 ? 'down' : '';
+    node.append(el('div', { class: `change ${direction}` }, `${change(delta)} ${period}`));
+  }
+  if (series) node.append(sparkline(series));
   return node;
 }
 
-function renderKpis(d) {
+function renderKpis(d, users) {
   const u = d.users;
   const g = d.growth;
+  const column = (key) => users.series.map((r) => r[key] ?? null);
   $('kpis').replaceChildren(
-    kpi('DAU', fmt(u.dau)),
-    kpi('WAU', fmt(u.wau)),
-    kpi('MAU', fmt(u.mau)),
-    kpi('Stickiness (DAU/MAU)', pct(u.stickiness)),
-    kpi('New users in range', fmt(u.new_users)),
-    kpi('Total users', fmt(u.total_users)),
+    kpi('Daily active users', fmt(u.dau), {
+      change: g.week_over_week.active_users.change_pct,
+      period: 'active, week over week',
+      series: column('dau'),
+    }),
+    kpi('Weekly active users', fmt(u.wau), { series: column('wau') }),
+    kpi('Monthly active users', fmt(u.mau), {
+      change: g.month_over_month.active_users.change_pct,
+      period: 'month over month',
+      series: column('mau'),
+    }),
+    kpi('New users in range', fmt(u.new_users), {
+      change: g.week_over_week.new_users.change_pct,
+      period: 'week over week',
+      series: column('new_users'),
+    }),
+    kpi('Total users', fmt(u.total_users), { series: column('total_users') }),
+    kpi('Stickiness (DAU / MAU)', pct(u.stickiness)),
     kpi(
-      'D1 / D7 / D30 retention',
-      `${pct(u.retention.d1)} / ${pct(u.retention.d7)} / ${pct(u.retention.d30)}`,
-    ),
-    kpi(
-      'New users, week over week',
-      change(g.week_over_week.new_users.change_pct),
-      g.week_over_week.new_users.change_pct,
-    ),
-    kpi(
-      'Active users, week over week',
-      change(g.week_over_week.active_users.change_pct),
-      g.week_over_week.active_users.change_pct,
-    ),
-    kpi(
-      'New users, month over month',
-      change(g.month_over_month.new_users.change_pct),
-      g.month_over_month.new_users.change_pct,
-    ),
-    kpi(
-      'Active users, month over month',
-      change(g.month_over_month.active_users.change_pct),
-      g.month_over_month.active_users.change_pct,
+      'Retention D1 · D7 · D30',
+      `${pct(u.retention.d1)} · ${pct(u.retention.d7)} · ${pct(u.retention.d30)}`,
     ),
     kpi('Posts per active user', d.engagement.per_active_user.posts?.toFixed(2) ?? '–'),
   );
 }
 
 // ---- the page -----------------------------------------------------------------------------
+
+/** The charts of the data loaded last; drawn again when the window changes width. */
+let drawCharts = () => {};
+
+function charts(users, engagement) {
+  const dates = users.series.map((r) => r.date);
+  lineChart($('chart-active'), dates, [
+    { name: 'DAU', values: users.series.map((r) => r.dau) },
+    { name: 'WAU', values: users.series.map((r) => r.wau) },
+    { name: 'MAU', values: users.series.map((r) => r.mau) },
+  ]);
+  barChart(
+    $('chart-new-users'),
+    dates,
+    users.series.map((r) => r.new_users),
+    'new users',
+  );
+  const kinds = ['posts', 'comments', 'reactions', 'reposts', 'bookmarks', 'poll_votes'];
+  lineChart(
+    $('chart-engagement'),
+    engagement.series.map((r) => r.date),
+    kinds.map((k) => ({ name: k.replace('_', ' '), values: engagement.series.map((r) => r[k]) })),
+  );
+}
+
+/** The tabs of the dashboard: a button in nav.tabs and a <section data-tab> each. */
+function showTab(name) {
+  for (const section of document.querySelectorAll('[data-tab]')) {
+    section.hidden = section.dataset.tab !== name;
+  }
+  for (const button of document.querySelectorAll('nav.tabs button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.show === name));
+  }
+  drawCharts();
+}
 
 /** The range asked for; none at first, so the server's clock picks "the last 30 days". */
 function range() {
@@ -229,25 +263,9 @@ async function load() {
     ]);
     $('from').value = dashboard.range.from;
     $('to').value = dashboard.range.to;
-    renderKpis(dashboard);
-    const dates = users.series.map((r) => r.date);
-    lineChart($('chart-active'), dates, [
-      { name: 'DAU', values: users.series.map((r) => r.dau) },
-      { name: 'WAU', values: users.series.map((r) => r.wau) },
-      { name: 'MAU', values: users.series.map((r) => r.mau) },
-    ]);
-    barChart(
-      $('chart-new-users'),
-      dates,
-      users.series.map((r) => r.new_users),
-      'new users',
-    );
-    const kinds = ['posts', 'comments', 'reactions', 'reposts', 'bookmarks', 'poll_votes'];
-    lineChart(
-      $('chart-engagement'),
-      engagement.series.map((r) => r.date),
-      kinds.map((k) => ({ name: k.replace('_', ' '), values: engagement.series.map((r) => r[k]) })),
-    );
+    renderKpis(dashboard, users);
+    drawCharts = () => charts(users, engagement);
+    drawCharts();
     renderRetention(users);
     renderHealth(dashboard.health);
     renderTrending(dashboard.trending);
@@ -312,6 +330,14 @@ function start() {
   });
   $('export-csv').addEventListener('click', () => download('csv'));
   $('export-json').addEventListener('click', () => download('json'));
+  for (const button of document.querySelectorAll('nav.tabs button')) {
+    button.addEventListener('click', () => showTab(button.dataset.show));
+  }
+  let resizing;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => drawCharts(), 100);
+  });
   $('sign-out').addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
     signedOut();
