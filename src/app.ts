@@ -1,10 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import type { App } from './app-type.js';
 import type { Config } from './config.js';
 import { findAccount } from './core/users.js';
 import type { Database } from './db/index.js';
 import { buildRequestValidator } from './lib/request-validator.js';
+import { redactUrl } from './lib/urls.js';
 import { recordBackendError } from './modules/errors/errors.repository.js';
 import { modules } from './modules/index.js';
 import { recordActivity } from './modules/metrics/activity.repository.js';
@@ -22,6 +23,8 @@ export type { App } from './app-type.js';
 export interface BuildOptions {
   config: Config;
   database: Database;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** JSON bodies are small (the largest is a client error report with 16 KB of context). */
@@ -31,13 +34,24 @@ const BODY_LIMIT = 64 * 1024;
  * Assembles the service (docs/architecture.md): the cross-cutting plugins, each handed what it
  * needs from the features (plugins import no feature), then every feature module's routes.
  */
-export async function buildApp({ config, database }: BuildOptions): Promise<App> {
+export async function buildApp({ config, database, logStream }: BuildOptions): Promise<App> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // a stream's ?access_token= never reaches a log line
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
+      ...(logStream ? { stream: logStream } : {}),
       // readable lines for a developer at a terminal; JSON everywhere else
-      ...(config.env === 'development' && process.stdout.isTTY
+      ...(config.env === 'development' && process.stdout.isTTY && !logStream
         ? {
             transport: {
               target: 'pino-pretty',

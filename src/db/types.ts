@@ -52,6 +52,8 @@ export interface PostsTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
+  /** Place in the live streams' commit order (0040), set by a trigger at commit. */
+  stream_seq: ColumnType<number | null, never, never>;
 }
 
 /** A version of a post that an edit replaced (0013). */
@@ -117,6 +119,8 @@ export interface RepostsTable {
   user_id: string;
   post_id: string;
   created_at: CreatedAt;
+  /** Place in the live streams' commit order (0040), set by a trigger at commit. */
+  stream_seq: ColumnType<number | null, never, never>;
 }
 
 export interface FollowsTable {
@@ -257,6 +261,8 @@ export interface NotificationsTable {
   source_id: string;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Place in the live streams' commit order (0040), set by a trigger at commit. */
+  stream_seq: ColumnType<number | null, never, never>;
 }
 
 export interface ViewRefreshesTable {

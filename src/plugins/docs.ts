@@ -80,6 +80,11 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
         { name: 'reports', description: 'reports and the moderation queue' },
         { name: 'errors', description: 'error tracking' },
         { name: 'metrics', description: 'materialized views and investor metrics' },
+        {
+          name: 'streams',
+          description:
+            'live streams (Server-Sent Events): new posts, edits, deletes and notifications as they happen',
+        },
       ],
     },
     refResolver: {

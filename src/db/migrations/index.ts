@@ -10,6 +10,7 @@ import * as m0010 from './0010_ticker_names.js';
 import * as m0011 from './0011_drop_gin_trigram.js';
 import * as m0012 from './0012_notifications.js';
 import * as m0013 from './0013_control.js';
+import * as m0040 from './0040_streams.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_drop_gin_trigram': m0011,
   '0012_notifications': m0012,
   '0013_control': m0013,
+  '0040_streams': m0040,
 };
