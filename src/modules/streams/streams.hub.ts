@@ -37,6 +37,9 @@ export interface Subscriber {
   ping(): void;
 }
 
+/** Writes a prepared event to its streams; edits and deletes take the hub's place then. */
+type Delivery = (position: Position) => void;
+
 export interface HubOptions {
   db: Db;
   listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
@@ -180,14 +183,25 @@ export class Hub {
     }
   }
 
+  /**
+   * Each announcement is prepared at once (its queries run while earlier ones are still being
+   * prepared: the pool works on several), and delivered strictly in arrival order.
+   */
   private receive(payload: string): void {
     const announcement = parseAnnouncement(payload);
     if (!announcement) return;
-    this.queue = this.queue
-      .then(() => this.handle(announcement))
-      .catch((error: unknown) =>
-        this.options.log.error({ err: error, announcement }, 'a stream event failed'),
-      );
+    const prepared = this.prepare(announcement).catch((error: unknown) => {
+      this.options.log.error({ err: error, announcement }, 'a stream event failed');
+      return undefined;
+    });
+    this.queue = this.queue.then(async () => {
+      const deliver = await prepared;
+      // the place moves on in order: an edit or a delete delivered after this carries it
+      if ('s' in announcement && announcement.s > this.position.s) {
+        this.position = { t: new Date(announcement.t), s: announcement.s };
+      }
+      deliver?.(this.position);
+    });
   }
 
   /** Resolves when every announcement received so far is handled (tests, shutdown). */
@@ -195,75 +209,78 @@ export class Hub {
     return this.queue;
   }
 
-  private async handle(a: Announcement): Promise<void> {
+  /** The queries of one announcement; answers what writes it to the streams, in order. */
+  private async prepare(a: Announcement): Promise<Delivery | undefined> {
     const db = this.options.db;
-    // the place moves on in order: an edit or a delete handled after this carries it
-    if ('s' in a && a.s > this.position.s) this.position = { t: new Date(a.t), s: a.s };
     switch (a.k) {
       case 'p': {
-        if (this.postTargets(null).length === 0) return;
+        if (this.postTargets(null).length === 0) return undefined;
         const post = await eventPost(db, a.id);
-        if (!post) return;
+        if (!post) return undefined;
         const position = { t: new Date(a.t), s: a.s };
         const targets = this.postTargets(post.tickers);
-        await this.fanOut(post.id, post, targets, post.tickers, 'feed', {
+        return this.fanOut(post.id, post, targets, post.tickers, 'feed', {
           type: 'post',
           position,
           replayable: true,
           flags: false,
         });
-        return;
       }
       case 'r': {
-        if (this.byKind.feed.size === 0) return;
+        if (this.byKind.feed.size === 0) return undefined;
         const found = await eventRepost(db, a.id);
-        if (!found) return;
+        if (!found) return undefined;
         const position = { t: new Date(a.t), s: a.s };
-        await this.fanOut(found.post.id, found.post, [...this.byKind.feed], [], 'repost', {
+        return this.fanOut(found.post.id, found.post, [...this.byKind.feed], [], 'repost', {
           type: 'post',
           position,
           replayable: true,
           flags: true,
           repostId: a.id,
         });
-        return;
       }
       case 'u': {
-        if (this.postTargets(null).length === 0) return;
+        if (this.postTargets(null).length === 0) return undefined;
         const post = await eventPost(db, a.id);
-        if (!post) return;
-        await this.fanOut(post.id, post, this.postTargets(post.tickers), post.tickers, 'feed-any', {
-          type: 'post.updated',
-          position: this.position,
-          replayable: false,
-          flags: true,
-        });
-        return;
+        if (!post) return undefined;
+        return this.fanOut(
+          post.id,
+          post,
+          this.postTargets(post.tickers),
+          post.tickers,
+          'feed-any',
+          {
+            type: 'post.updated',
+            position: undefined,
+            replayable: false,
+            flags: true,
+          },
+        );
       }
       case 'd': {
-        if (this.postTargets(null).length === 0) return;
+        if (this.postTargets(null).length === 0) return undefined;
         const tickers = await postTickers(db, a.id);
-        await this.fanOut(a.id, { id: a.id }, this.postTargets(tickers), tickers, 'feed-any', {
+        return this.fanOut(a.id, { id: a.id }, this.postTargets(tickers), tickers, 'feed-any', {
           type: 'post.deleted',
-          position: this.position,
+          position: undefined,
           replayable: false,
           flags: false,
         });
-        return;
       }
       case 'n': {
         const subs = this.byRecipient.get(a.user);
-        if (!subs?.size) return;
+        if (!subs?.size) return undefined;
         const notification = await eventNotification(db, a.user, a.id);
-        if (!notification) return;
+        if (!notification) return undefined;
         const event: StreamEvent = {
           type: 'notification',
           data: JSON.stringify(notification),
           position: { t: new Date(a.t), s: a.s },
           replayable: true,
         };
-        for (const sub of [...subs]) sub.deliver(event);
-        return;
+        return () => {
+          for (const sub of [...subs]) sub.deliver(event);
+        };
       }
     }
   }
@@ -292,24 +309,26 @@ export class Hub {
     feedMode: MatchMode,
     event: {
       type: EventType;
-      position: Position;
+      /** undefined: the hub's place when it is delivered (edits and deletes) */
+      position: Position | undefined;
       replayable: boolean;
       flags: boolean;
       repostId?: string;
     },
-  ): Promise<void> {
+  ): Promise<Delivery | undefined> {
     const shared: StreamEvent = {
       type: event.type,
       data: JSON.stringify(data),
-      position: event.position,
+      position: event.position ?? this.position,
       replayable: event.replayable,
     };
+    const anonymous: Subscriber[] = [];
     const candidates: Candidate[] = [];
     const index = new Map<string, number>();
     const waiting: Array<[Subscriber, number]> = [];
     for (const sub of targets) {
       if (sub.viewerId === null) {
-        sub.deliver(shared);
+        anonymous.push(sub);
         continue;
       }
       const mode: MatchMode =
@@ -325,25 +344,31 @@ export class Hub {
       }
       waiting.push([sub, i]);
     }
-    if (candidates.length === 0) return;
-    const passed = await matchCandidates(this.options.db, postId, candidates, {
-      flags: event.flags,
-      ...(event.repostId ? { repostId: event.repostId } : {}),
-    });
-    const personal = new Map<number, StreamEvent>();
-    for (const [sub, i] of waiting) {
-      if (!passed.has(i)) continue;
-      const viewer = passed.get(i);
-      if (!viewer || !(viewer.reacted || viewer.reposted || viewer.bookmarked)) {
-        sub.deliver(shared);
-        continue;
+    const passed =
+      candidates.length === 0
+        ? new Map()
+        : await matchCandidates(this.options.db, postId, candidates, {
+            flags: event.flags,
+            ...(event.repostId ? { repostId: event.repostId } : {}),
+          });
+    return (position) => {
+      if (!event.position) shared.position = position;
+      for (const sub of anonymous) sub.deliver(shared);
+      const personal = new Map<number, StreamEvent>();
+      for (const [sub, i] of waiting) {
+        if (!passed.has(i)) continue;
+        const viewer = passed.get(i);
+        if (!viewer || !(viewer.reacted || viewer.reposted || viewer.bookmarked)) {
+          sub.deliver(shared);
+          continue;
+        }
+        let own = personal.get(i);
+        if (!own) {
+          own = { ...shared, data: JSON.stringify({ ...data, viewer }) };
+          personal.set(i, own);
+        }
+        sub.deliver(own);
       }
-      let own = personal.get(i);
-      if (!own) {
-        own = { ...shared, data: JSON.stringify({ ...data, viewer }) };
-        personal.set(i, own);
-      }
-      sub.deliver(own);
-    }
+    };
   }
 }
