@@ -37,6 +37,9 @@ export interface Subscriber {
   ping(): void;
 }
 
+/** Announcements prepared at once (see Hub.limited). */
+const PREPARING = 2;
+
 /** Writes a prepared event to its streams; edits and deletes take the hub's place then. */
 type Delivery = (position: Position) => void;
 
@@ -190,7 +193,7 @@ export class Hub {
   private receive(payload: string): void {
     const announcement = parseAnnouncement(payload);
     if (!announcement) return;
-    const prepared = this.prepare(announcement).catch((error: unknown) => {
+    const prepared = this.limited(() => this.prepare(announcement)).catch((error: unknown) => {
       this.options.log.error({ err: error, announcement }, 'a stream event failed');
       return undefined;
     });
@@ -202,6 +205,27 @@ export class Hub {
       }
       deliver?.(this.position);
     });
+  }
+
+  private running = 0;
+  private readonly waitingTurn: Array<() => void> = [];
+
+  /**
+   * At most PREPARING announcements query at once: the streams then hold at most that many of
+   * the pool's connections, and writes keep theirs (an unbounded number starved the writes
+   * in the benchmark).
+   */
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= PREPARING) {
+      await new Promise<void>((resolve) => this.waitingTurn.push(resolve));
+    }
+    this.running += 1;
+    try {
+      return await work();
+    } finally {
+      this.running -= 1;
+      this.waitingTurn.shift()?.();
+    }
   }
 
   /** Resolves when every announcement received so far is handled (tests, shutdown). */
