@@ -1,10 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { type FastifyRequest, LogController } from 'fastify';
 import type { App } from './app-type.js';
 import type { Config } from './config.js';
 import { findAccount } from './core/users.js';
 import type { Database } from './db/index.js';
 import { buildRequestValidator } from './lib/request-validator.js';
+import { redactUrl } from './lib/urls.js';
 import { recordBackendError } from './modules/errors/errors.repository.js';
 import { modules } from './modules/index.js';
 import { recordActivity } from './modules/metrics/activity.repository.js';
@@ -49,6 +50,16 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // a stream's ?access_token= never reaches a log line
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
       ...(logStream ? { stream: logStream } : {}),
       // readable lines for a developer at a terminal; JSON everywhere else
       ...(config.env === 'development' && process.stdout.isTTY && !logStream

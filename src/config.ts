@@ -155,6 +155,37 @@ export const SETTINGS = {
     default: 15,
     help: 'How long after posting a post can be edited (0: never)',
   }),
+  DATABASE_LISTEN_URL: setting({
+    type: Url('postgres:', 'postgresql:'),
+    default: 'DATABASE_URL',
+    help: "A direct (session) PostgreSQL URL for the one LISTEN connection of each instance that feeds the live streams, when DATABASE_URL is a transaction pooler (Supabase's port 6543 cannot hold a LISTEN)",
+    example: 'postgres://postgres:<password>@db.<ref>.supabase.co:5432/postgres?sslmode=require',
+  }),
+  STREAM_HEARTBEAT_S: setting({
+    type: Type.Integer({ minimum: 1, maximum: 3600 }),
+    default: 20,
+    help: 'Seconds between heartbeats (a `: ping` comment line) on a live stream',
+  }),
+  STREAM_MAX_PER_USER: setting({
+    type: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    default: 5,
+    help: 'Live streams one user may hold open on an instance (the next one: 429)',
+  }),
+  STREAM_MAX: setting({
+    type: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    default: 10_000,
+    help: 'Live streams an instance holds open at most (the next one: 503 with Retry-After); 0 turns streams off',
+  }),
+  STREAM_MAX_DURATION_S: setting({
+    type: Type.Integer({ minimum: 0, maximum: 86_400 }),
+    default: 0,
+    help: "End each live stream after this many seconds (the client resumes with Last-Event-ID); 0: never. On Vercel set it below the function's maximum duration",
+  }),
+  STREAM_BUFFER_KB: setting({
+    type: Type.Integer({ minimum: 16, maximum: 65_536 }),
+    default: 256,
+    help: 'Unsent bytes a live stream may hold for a client that does not read before it is ended (the client can resume)',
+  }),
   SCHEDULER_ENABLED: setting({
     type: Type.Boolean(),
     default: 'true (false under NODE_ENV=test)',
@@ -199,6 +230,15 @@ export interface Config {
   /** Run the in-process scheduler that refreshes materialized views. */
   schedulerEnabled: boolean;
   postEditWindowMinutes: number;
+  /** The URL of the LISTEN connection (live streams); DATABASE_URL when unset. */
+  databaseListenUrl: string | undefined;
+  streamHeartbeatS: number;
+  streamMaxPerUser: number;
+  streamMax: number;
+  /** End a stream after this many seconds (0: never), for hosts with a maximum duration. */
+  streamMaxDurationS: number;
+  /** Unsent bytes a stream may hold before it is ended. */
+  streamBufferBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -392,6 +432,12 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitMax: v.RATE_LIMIT_MAX ?? 600,
     schedulerEnabled: v.SCHEDULER_ENABLED ?? mode !== 'test',
     postEditWindowMinutes: v.POST_EDIT_WINDOW_MINUTES ?? 15,
+    databaseListenUrl: v.DATABASE_LISTEN_URL ?? databaseUrl,
+    streamHeartbeatS: v.STREAM_HEARTBEAT_S ?? 20,
+    streamMaxPerUser: v.STREAM_MAX_PER_USER ?? 5,
+    streamMax: v.STREAM_MAX ?? 10_000,
+    streamMaxDurationS: v.STREAM_MAX_DURATION_S ?? 0,
+    streamBufferBytes: (v.STREAM_BUFFER_KB ?? 256) * 1024,
   };
 }
 

@@ -43,6 +43,7 @@ export async function captureQueries(
       await sql`select 1`.execute(db);
       return performance.now() - started;
     },
+    listen: async () => ({ close: async () => {} }),
     close: () => db.destroy(),
   };
   const app = await buildApp({ config, database });

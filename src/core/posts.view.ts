@@ -34,7 +34,7 @@ import type { Keyset, PageResult } from './keyset.js';
 import { type PollJson, pollObject, toPoll } from './polls.js';
 import type { DeletedPost, Post, PostMedia, QuotedPost, Sentiment } from './posts.schemas.js';
 import { type UserSummary, userSummaryOf } from './users.js';
-import { authorLive } from './visibility.js';
+import { authorLive, type Viewer } from './visibility.js';
 
 interface PostStatsJson {
   reactions: number;
@@ -42,7 +42,7 @@ interface PostStatsJson {
   reposts: number;
   quotes: number;
 }
-interface ViewerJson {
+export interface ViewerJson {
   reacted: boolean;
   reposted: boolean;
   bookmarked: boolean;
@@ -66,7 +66,8 @@ export interface PostRow {
   deleted_at: Date | null;
 }
 
-function viewerFlags(viewerId: string | null): RawBuilder<ViewerJson> {
+/** The viewer's flags of the post `posts` (reacted, reposted, bookmarked); all false when anonymous. */
+export function viewerFlags(viewerId: Viewer | null): RawBuilder<ViewerJson> {
   if (!viewerId) {
     return sql<ViewerJson>`json_build_object('reacted', false, 'reposted', false, 'bookmarked', false)`;
   }

@@ -2,6 +2,12 @@ import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/index.js';
 
 /**
+ * The viewer: a user id, or a SQL expression that gives one per row (the live streams judge
+ * one new post for every connected viewer in one statement: src/modules/streams).
+ */
+export type Viewer = string | RawBuilder<string>;
+
+/**
  * Who may see whose content (docs/rules.md "Mutes and blocks"), as SQL conditions on the
  * column that holds the author's id, usable in a Kysely `.where(...)` or inside raw SQL:
  * - `visibleTo`: the lists a mute hides (feeds, post lists, ticker streams, search): neither
@@ -12,7 +18,7 @@ import type { Db } from '../db/index.js';
  * which cost nothing measurable on a keyset page (docs/performance.md). An anonymous viewer
  * sees everything.
  */
-export function visibleTo(viewerId: string | null, authorColumn: string): RawBuilder<SqlBool> {
+export function visibleTo(viewerId: Viewer | null, authorColumn: string): RawBuilder<SqlBool> {
   if (!viewerId) return sql<SqlBool>`true`;
   const author = sql.ref(authorColumn);
   return sql<SqlBool>`not exists (
@@ -24,7 +30,7 @@ export function visibleTo(viewerId: string | null, authorColumn: string): RawBui
   )`;
 }
 
-export function notBlocked(viewerId: string | null, authorColumn: string): RawBuilder<SqlBool> {
+export function notBlocked(viewerId: Viewer | null, authorColumn: string): RawBuilder<SqlBool> {
   if (!viewerId) return sql<SqlBool>`true`;
   const author = sql.ref(authorColumn);
   return sql<SqlBool>`not exists (
@@ -42,8 +48,11 @@ export interface PostVisibility {
    * muted words do not apply either
    */
   mutes?: boolean;
-  /** the ticker whose page or stream this is: a muted `$SYM` does not hide posts there */
-  ticker?: string | undefined;
+  /**
+   * the ticker whose page or stream this is: a muted `$SYM` does not hide posts there (an
+   * expression may give it per row; null there means no ticker)
+   */
+  ticker?: string | RawBuilder<string | null> | undefined;
 }
 
 /**
@@ -55,7 +64,7 @@ export interface PostVisibility {
  */
 export function postVisible(
   alias: string,
-  viewerId: string | null,
+  viewerId: Viewer | null,
   { mutes = true, ticker }: PostVisibility = {},
 ): RawBuilder<SqlBool> {
   const author = `${alias}.author_id`;
@@ -71,7 +80,7 @@ export function postVisible(
  * suspension stands) is seen only by the author and by admins (users.is_admin; asked once
  * per statement). Anonymous viewers never see it.
  */
-export function authorLive(alias: string, viewerId: string | null): RawBuilder<SqlBool> {
+export function authorLive(alias: string, viewerId: Viewer | null): RawBuilder<SqlBool> {
   const suspended = sql.ref(`${alias}.author_suspended`);
   if (!viewerId) return sql<SqlBool>`not ${suspended}`;
   return sql<SqlBool>`(not ${suspended} or ${sql.ref(`${alias}.author_id`)} = ${viewerId}
@@ -93,8 +102,8 @@ export function authorLive(alias: string, viewerId: string | null): RawBuilder<S
  */
 export function contentVisible(
   alias: string,
-  viewerId: string,
-  ticker?: string | undefined,
+  viewerId: Viewer,
+  ticker?: PostVisibility['ticker'],
 ): RawBuilder<SqlBool> {
   return textVisible(viewerId, sql.ref(`${alias}.content`), sql.ref(`${alias}.id`), ticker);
 }
@@ -105,10 +114,10 @@ export function contentVisible(
  * rule of docs/tickers.md finds it).
  */
 export function textVisible(
-  viewerId: string,
+  viewerId: Viewer,
   text: RawBuilder<string> | ReturnType<typeof sql.ref>,
   postId: RawBuilder<string> | ReturnType<typeof sql.ref> | null,
-  ticker?: string | undefined,
+  ticker?: PostVisibility['ticker'],
 ): RawBuilder<SqlBool> {
   const mine = sql`mw.user_id = ${viewerId} and (mw.expires_at is null or mw.expires_at > now())`;
   const phrases = sql`(select tsquery_or_all(mw.query) from muted_words mw
@@ -116,7 +125,13 @@ export function textVisible(
   const fragments = sql`(select array_agg(mw.fragment) from muted_words mw
     where ${mine} and mw.fragment is not null)`;
   const symbols = sql`(select array_agg(mw.symbol) from muted_words mw
-    where ${mine} and mw.symbol is not null ${ticker ? sql`and mw.symbol <> ${ticker}` : sql``})`;
+    where ${mine} and mw.symbol is not null ${
+      ticker === undefined
+        ? sql``
+        : typeof ticker === 'string'
+          ? sql`and mw.symbol <> ${ticker}`
+          : sql`and mw.symbol is distinct from ${ticker}`
+    })`;
   const mentions = postId
     ? sql`exists (select 1 from post_tickers pt where pt.post_id = ${postId} and pt.symbol = any(${symbols}::text[]))`
     : sql`exists (select 1 from unnest(${symbols}) s

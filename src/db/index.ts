@@ -4,11 +4,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
+import { type Listener, type ListenHandlers, listenPGlite, listenPostgres } from './listen.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
 export type Db = Kysely<DB>;
+export type { Listener, ListenHandlers } from './listen.js';
 
 export interface Database {
   db: Db;
@@ -18,6 +20,11 @@ export interface Database {
   describe: string;
   /** Round trip to the database; rejects when it is unreachable or slower than timeoutMs. */
   ping(timeoutMs?: number): Promise<number>;
+  /**
+   * Receives the NOTIFY payloads of `channel` (src/db/listen.ts): one connection of its own
+   * on PostgreSQL, the embedded database's own on PGlite. Resolves once listening.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
 }
 
@@ -27,6 +34,8 @@ export interface DatabaseOptions {
   databasePoolMax?: number;
   /** Name statements so each connection plans them once (off for transaction poolers). */
   databasePreparedStatements?: boolean;
+  /** The URL of the LISTEN connection; databaseUrl when unset. */
+  databaseListenUrl?: string | undefined;
   /** An already-open PGlite instance (tests load a migrated template into one). */
   pglite?: PGlite;
 }
@@ -81,6 +90,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       kind: 'postgres',
       describe: `PostgreSQL at ${where.hostname}:${where.port || 5432}${where.pathname}`,
       ping: (timeoutMs) => ping(db, timeoutMs),
+      listen: (channel, handlers) =>
+        listenPostgres(options.databaseListenUrl ?? options.databaseUrl!, channel, handlers),
       close: () => db.destroy(),
     };
   }
@@ -91,6 +102,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     kind: 'pglite',
     describe: `embedded PostgreSQL (PGlite) in ${options.pgliteDataDir}`,
     ping: (timeoutMs) => ping(db, timeoutMs),
+    // through the dialect's queue, so LISTEN never lands inside another caller's transaction
+    listen: (channel, handlers) =>
+      db.connection().execute(() => listenPGlite(pglite, channel, handlers)),
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();

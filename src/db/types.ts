@@ -69,6 +69,8 @@ export interface PostsTable {
   deleted_at: Timestamp | null;
   /** to_tsvector of the content plus exact `$ticker` and `@user` tokens (0022); never written */
   search_vector: GeneratedAlways<string>;
+  /** Place in the live streams' commit order (0040), set by a trigger at commit. */
+  stream_seq: ColumnType<number | null, never, never>;
 }
 
 /** A version of a post that an edit replaced (0013). */
@@ -154,6 +156,8 @@ export interface RepostsTable {
   user_id: string;
   post_id: string;
   created_at: CreatedAt;
+  /** Place in the live streams' commit order (0040), set by a trigger at commit. */
+  stream_seq: ColumnType<number | null, never, never>;
 }
 
 export interface FollowsTable {
@@ -294,6 +298,8 @@ export interface NotificationsTable {
   source_id: string;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Place in the live streams' commit order (0040), set by a trigger at commit. */
+  stream_seq: ColumnType<number | null, never, never>;
 }
 
 export interface ViewRefreshesTable {

@@ -20,6 +20,7 @@ import reactionsRoutes from './reactions/reactions.routes.js';
 import searchRoutes from './search/search.routes.js';
 import filtersRoutes from './social/filters.routes.js';
 import followsRoutes from './social/follows.routes.js';
+import streamsRoutes from './streams/streams.routes.js';
 import tickersRoutes from './tickers/tickers.routes.js';
 import usersRoutes from './users/users.routes.js';
 
@@ -48,4 +49,5 @@ export const modules: Array<(app: App) => Promise<void>> = [
   errorsRoutes,
   usersRoutes,
   mediaRoutes,
+  streamsRoutes,
 ];

@@ -75,6 +75,12 @@ declare module 'fastify' {
      * export, muted words, settings, mutes and blocks). Other writes answer 403 `suspended`.
      */
     allowSuspended?: boolean;
+    /**
+     * The token may come as `?access_token=` when no Authorization header is sent: for the
+     * live streams only, which a browser's EventSource opens without headers. The value is
+     * kept out of every log line (redactUrl in lib/urls.ts).
+     */
+    tokenInQuery?: boolean;
   }
   interface FastifyInstance {
     verifyToken: TokenVerifier;
@@ -121,6 +127,11 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
 
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
+    if (header === undefined && request.routeOptions.config?.tokenInQuery) {
+      const token = (request.query as { access_token?: unknown } | undefined)?.access_token;
+      if (typeof token === 'string' && token !== '') request.auth = await verify(token);
+      return;
+    }
     // a cron route's Authorization carries the shared secret, not a user's token
     if (header === undefined || request.routeOptions.config?.auth === 'cron') return;
     const match = BEARER.exec(header);

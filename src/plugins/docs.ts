@@ -127,6 +127,11 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
         { name: 'moderation', description: 'suspensions and the audit log (admins)' },
         { name: 'errors', description: 'error tracking' },
         { name: 'metrics', description: 'materialized views and investor metrics' },
+        {
+          name: 'streams',
+          description:
+            'live streams (Server-Sent Events): new posts, edits, deletes and notifications as they happen',
+        },
       ],
     },
     refResolver: {

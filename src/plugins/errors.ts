@@ -11,6 +11,7 @@ import {
   errorStatus,
 } from '../lib/errors.js';
 import { translatePgError } from '../lib/pg-errors.js';
+import { redactUrl } from '../lib/urls.js';
 import { reportError } from './sentry.js';
 
 /**
@@ -208,7 +209,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance, options: ErrorsOptio
       .recordError({
         message: String((error as Error)?.message ?? error).slice(0, 2000),
         stack: (error as Error)?.stack?.slice(0, 20_000) ?? null,
-        url: `${request.method} ${request.url}`.slice(0, 2000),
+        url: `${request.method} ${redactUrl(request.url)}`.slice(0, 2000),
         user_agent: request.headers['user-agent']?.slice(0, 1000) ?? null,
         user_id: request.auth?.userId ?? null,
         request_id: request.id,

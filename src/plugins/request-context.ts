@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { redactUrl } from '../lib/urls.js';
 
 /** A client's x-request-id is kept when it is 1-64 of [A-Za-z0-9._-]; otherwise we make one. */
 const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -13,7 +14,7 @@ export function requestIdOf(header: string | string[] | undefined): string {
 
 /** The path and query of a request as a log line shows it: a token in the query is hidden. */
 export function loggedUrl(url: string): string {
-  return url.slice(0, 500).replace(/([?&]access_token=)[^&]*/gi, '$1[hidden]');
+  return redactUrl(url).slice(0, 500);
 }
 
 /**

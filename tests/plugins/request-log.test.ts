@@ -56,7 +56,7 @@ describe('the request log', () => {
 
   it('never logs a token sent in the query', () => {
     expect(loggedUrl('/streams/feed?access_token=eyJ.abc.def&x=1')).toBe(
-      '/streams/feed?access_token=[hidden]&x=1',
+      '/streams/feed?access_token=[redacted]&x=1',
     );
   });
 });

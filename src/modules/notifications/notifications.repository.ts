@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import type { Keyset } from '../../core/keyset.js';
+import {
+  type NotificationRow,
+  notificationColumns,
+  visibleNotifications,
+} from '../../core/notifications.js';
 import { type UserSummary, userSummaryObject } from '../../core/users.js';
-import { textVisible, visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 import type { NotificationType } from '../../db/types.js';
 
@@ -13,61 +17,13 @@ import type { NotificationType } from '../../db/types.js';
  * This module reads them and marks them read.
  */
 
-export interface NotificationRow {
-  id: string;
-  type: NotificationType;
-  actor: UserSummary;
-  post: { id: string; content: string } | null;
-  comment: { id: string; content: string } | null;
-  created_at: Date;
-  read_at: Date | null;
-}
-
-/**
- * A user's notifications as they may see them: from live actors they have not muted or
- * blocked (and who have not blocked them), about posts and comments that are not deleted, and
- * none whose text (a comment, a reply, a quote, a mention) holds one of their muted words.
- */
-function visibleNotifications(db: Db, userId: string) {
-  return (
-    db
-      .selectFrom('notifications as n')
-      .innerJoin('users', 'users.id', 'n.actor_id')
-      .leftJoin('posts as p', 'p.id', 'n.post_id')
-      .leftJoin('comments as c', 'c.id', 'n.comment_id')
-      .where('n.user_id', '=', userId)
-      .where('users.deleted_at', 'is', null)
-      // deleted posts and comments, and those of suspended authors, are not live
-      .where(sql<boolean>`(n.post_id is null or (p.deleted_at is null and not p.author_suspended))`)
-      .where(
-        sql<boolean>`(n.comment_id is null or (c.deleted_at is null and not c.author_suspended))`,
-      )
-      .where(visibleTo(userId, 'n.actor_id'))
-      .where(
-        sql<boolean>`(n.type not in ('comment', 'reply', 'mention', 'quote') or case
-        when n.comment_id is not null then ${textVisible(userId, sql.ref('c.content'), null)}
-        else ${textVisible(userId, sql.ref('p.content'), sql.ref('p.id'))} end)`,
-      )
-  );
-}
-
 export async function selectNotifications(
   db: Db,
   userId: string,
   page: Keyset,
   unread: boolean,
 ): Promise<NotificationRow[]> {
-  let query = visibleNotifications(db, userId).select([
-    'n.id',
-    'n.type',
-    'n.created_at',
-    'n.read_at',
-    userSummaryObject('users').as('actor'),
-    sql<NotificationRow['post']>`case when p.id is null then null
-      else json_build_object('id', p.id, 'content', p.content) end`.as('post'),
-    sql<NotificationRow['comment']>`case when c.id is null then null
-      else json_build_object('id', c.id, 'content', c.content) end`.as('comment'),
-  ]);
+  let query = visibleNotifications(db, userId).select(notificationColumns());
   if (unread) query = query.where('n.read_at', 'is', null);
   // a row comparison: one range of notifications_user_created, as deep as the page is
   return query

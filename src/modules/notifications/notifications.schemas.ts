@@ -1,41 +1,9 @@
 import { type Static, Type } from 'typebox';
+import { Excerpt, NOTIFICATION_TYPES, NotificationType } from '../../core/notifications.js';
 import { UserSummary } from '../../core/users.js';
 import { Nullable, PageQuery, Timestamp, Uuid } from '../../lib/schemas.js';
 
-/** What a notification points at: the post or comment, with its text for the preview. */
-const Excerpt = (what: string) =>
-  Type.Object({ id: Uuid, content: Type.String() }, { description: what });
-
-export const NOTIFICATION_TYPES = [
-  'follow',
-  'like',
-  'comment',
-  'reply',
-  'repost',
-  'quote',
-  'mention',
-] as const;
-
-const NotificationType = (description: string) => Type.Enum(NOTIFICATION_TYPES, { description });
-
-export const Notification = Type.Object(
-  {
-    id: Uuid,
-    type: NotificationType(
-      '`follow`: followed you; `like`: liked your post, or your comment (`comment` set); ' +
-        '`comment`: commented on your post; `reply`: replied to your comment; `repost`: ' +
-        'reposted your post; `quote`: quoted your post (`post` is their quote); `mention`: ' +
-        'named you as @username in a post, or in a comment (`comment` set)',
-    ),
-    actor: UserSummary,
-    post: Nullable(Excerpt('the post concerned; for a quote, the quoting post')),
-    comment: Nullable(Excerpt('the comment concerned: the one liked, written or replied with')),
-    created_at: Timestamp,
-    read: Type.Boolean(),
-  },
-  { $id: 'Notification', title: 'Notification' },
-);
-export type Notification = Static<typeof Notification>;
+export { NOTIFICATION_TYPES, Notification } from '../../core/notifications.js';
 
 export const NotificationsQuery = Type.Object({
   ...PageQuery,

@@ -1,4 +1,5 @@
 import { keyset, type PageResult } from '../../core/keyset.js';
+import { toNotification } from '../../core/notifications.js';
 import type { Db } from '../../db/index.js';
 import {
   countUnread,
@@ -27,19 +28,7 @@ export async function listNotifications(
 ): Promise<PageResult<Notification>> {
   const page = keyset(query);
   const rows = await selectNotifications(db, userId, page, query.unread);
-  return page.page(
-    rows,
-    (row) => ({ t: row.created_at, id: row.id }),
-    (row) => ({
-      id: row.id,
-      type: row.type,
-      actor: row.actor,
-      post: row.post,
-      comment: row.comment,
-      created_at: row.created_at.toISOString(),
-      read: row.read_at !== null,
-    }),
-  );
+  return page.page(rows, (row) => ({ t: row.created_at, id: row.id }), toNotification);
 }
 
 /** GET /notifications?grouped=true: the same notifications as groups, newest group first. */
