@@ -36,9 +36,15 @@ function registeredRoutes(app: App): Array<{ method: string; url: string }> {
   return routes;
 }
 
-/** Served but deliberately not in the document: the document, its viewer, the dashboard's files. */
+/**
+ * Served but deliberately not in the document: the document, its viewer, the static files of
+ * the dashboard and of the live page.
+ */
 const undocumented = (url: string) =>
-  url === '/openapi.json' || url.startsWith('/docs') || url.startsWith('/admin/assets/');
+  url === '/openapi.json' ||
+  url.startsWith('/docs') ||
+  url.startsWith('/admin/assets/') ||
+  url.startsWith('/live/assets/');
 
 describe('the OpenAPI document', () => {
   const t = useTestApp({ CRON_SECRET: 'x'.repeat(40) });
