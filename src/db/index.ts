@@ -27,6 +27,8 @@ export interface DatabaseOptions {
   databasePoolMax?: number;
   /** Name statements so each connection plans them once (off for transaction poolers). */
   databasePreparedStatements?: boolean;
+  /** How long a new connection may take before the request fails (503); 5 s by default. */
+  connectTimeoutMs?: number;
   /** An already-open PGlite instance (tests load a migrated template into one). */
   pglite?: PGlite;
 }
@@ -63,13 +65,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       max: options.databasePoolMax ?? 10,
       types: pgTypes,
       statement_timeout: 15_000,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
       application_name: 'pageshare-api',
     });
-    // An idle client can lose its server (restart, network); the pool replaces it. Without a
-    // listener the error would crash the process.
+    // A client can lose its server (a restart ends every connection with 57P01, a network
+    // cut): node-postgres then emits `error` on the client, and an event nobody listens to
+    // ends the process. The pool listens on idle clients (and re-emits on itself); a client
+    // checked out by a request has only this listener. The query in flight fails with the
+    // same error (a 503 for the client), and the pool drops the broken client on release.
     pool.on('error', () => {});
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const db = new Kysely<DB>({
       dialect: new PostgresDialect({
         pool: options.databasePreparedStatements ? preparing(pool) : pool,
