@@ -14,6 +14,7 @@ import { docsPlugin } from './plugins/docs.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { requestContextPlugin, requestIdOf } from './plugins/request-context.js';
+import { requestLimitsPlugin } from './plugins/request-limits.js';
 import { securityPlugin } from './plugins/security.js';
 import { storagePlugin } from './plugins/storage.js';
 
@@ -50,6 +51,15 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT,
+    // a request must have arrived, headers and body, within REQUEST_TIMEOUT_S (408 in the
+    // error shape, clientErrorHandler); Node looks for late ones every checking interval, and
+    // ignores the request timeout while its headers timeout (60 s by default) is longer
+    requestTimeout: config.requestTimeoutS * 1000,
+    http: {
+      requestTimeout: config.requestTimeoutS * 1000,
+      headersTimeout: Math.min(60_000, config.requestTimeoutS * 1000),
+      connectionsCheckingInterval: Math.min(5_000, config.requestTimeoutS * 500),
+    },
     clientErrorHandler,
     frameworkErrors,
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
@@ -62,6 +72,7 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
 
   await app.register(requestContextPlugin);
   await app.register(errorsPlugin, { recordError: (error) => recordBackendError(db, error) });
+  await app.register(requestLimitsPlugin);
   await app.register(securityPlugin);
   await app.register(authPlugin, {
     loadAccount: (userId) => findAccount(db, userId),

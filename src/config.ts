@@ -150,6 +150,11 @@ export const SETTINGS = {
     type: Type.String(),
     help: 'Bearer secret of GET /internal/cron/refresh-views (Vercel Cron). Unset: the endpoint is off',
   }),
+  REQUEST_TIMEOUT_S: setting({
+    type: Type.Integer({ minimum: 1, maximum: 3600 }),
+    default: 120,
+    help: 'Seconds a request may take to arrive, headers and body; a slower one is answered 408 and its connection closed',
+  }),
   SCHEDULER_ENABLED: setting({
     type: Type.Boolean(),
     default: 'true (false under NODE_ENV=test)',
@@ -191,6 +196,8 @@ export interface Config {
   cronSecret: string | undefined;
   /** Requests a minute per user (or per IP when anonymous); 0 turns rate limiting off. */
   rateLimitMax: number;
+  /** Seconds a request may take to arrive (headers and body). */
+  requestTimeoutS: number;
   /** Run the in-process scheduler that refreshes materialized views. */
   schedulerEnabled: boolean;
 }
@@ -384,6 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: v.TRUST_PROXY ?? false,
     cronSecret: v.CRON_SECRET,
     rateLimitMax: v.RATE_LIMIT_MAX ?? 600,
+    requestTimeoutS: v.REQUEST_TIMEOUT_S ?? 120,
     schedulerEnabled: v.SCHEDULER_ENABLED ?? mode !== 'test',
   };
 }

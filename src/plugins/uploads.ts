@@ -14,8 +14,9 @@ import {
  * Multipart uploads, for the few routes that take files. Register it in the scope of those
  * routes only (registerUploads), so no other route parses multipart. Limits hold while the
  * body streams in: a file over its limit, or a body over the request's limit, stops the
- * reading at once (the reply then closes the connection, so the rest is never read), and
- * nothing is buffered beyond the limits.
+ * parsing at once, and nothing is buffered beyond the limits. The rest of the body is read
+ * and dropped (within bounds) after the answer, so the client still sending it reads the
+ * 413 rather than a connection reset (plugins/request-limits.ts).
  */
 export interface UploadLimits {
   /** the multipart field the files come in */
@@ -60,10 +61,6 @@ export async function registerUploads(scope: FastifyInstance, limits: UploadLimi
       throw payloadTooLarge(`the request is larger than ${megabytes(limits.maxTotalBytes)}`);
     }
     return payload;
-  });
-  scope.addHook('onSend', async (request, reply) => {
-    // answered before the body was all read (refused early): close rather than read the rest
-    if (request.raw.complete === false) reply.header('connection', 'close');
   });
 }
 
@@ -161,7 +158,7 @@ export async function readUploads(
   });
   stopped.catch(() => {});
   let received = 0;
-  // stop reading the body: the reply closes the connection (registerUploads), dropping the rest
+  // stop parsing the body; what is left is drained after the answer (plugins/request-limits.ts)
   const stopReading = () => {
     raw.off('data', count);
     raw.unpipe();
