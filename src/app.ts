@@ -4,12 +4,13 @@ import type { App } from './app-type.js';
 import type { Config } from './config.js';
 import { findAccount } from './core/users.js';
 import type { Database } from './db/index.js';
+import { trustedHop } from './lib/ip.js';
 import { buildRequestValidator } from './lib/request-validator.js';
 import { recordBackendError } from './modules/errors/errors.repository.js';
 import { modules } from './modules/index.js';
 import { recordActivity } from './modules/metrics/activity.repository.js';
 import { activityPlugin } from './plugins/activity.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, rejectInvalidToken } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
@@ -49,7 +50,8 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
     },
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     requestIdHeader: false,
-    trustProxy: config.trustProxy,
+    // the nearest proxy and internal hops behind it, never the client's own entries
+    trustProxy: config.trustProxy ? trustedHop : false,
     bodyLimit: BODY_LIMIT,
     // a request must have arrived, headers and body, within REQUEST_TIMEOUT_S (408 in the
     // error shape, clientErrorHandler); Node looks for late ones every checking interval, and
@@ -80,6 +82,8 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
     otherRoutes: { 'OPTIONS *': 'public', 'GET /docs*': 'public', 'HEAD /docs*': 'public' },
   });
   await app.register(rateLimitPlugin);
+  // after the rate limit, so that requests with a bad token count against their address
+  app.addHook('onRequest', rejectInvalidToken);
   await app.register(activityPlugin, {
     recordActivity: (userId, requests, at) => recordActivity(db, userId, requests, at),
   });
