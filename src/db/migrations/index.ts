@@ -9,6 +9,7 @@ import * as m0009 from './0009_search_popularity.js';
 import * as m0010 from './0010_ticker_names.js';
 import * as m0011 from './0011_drop_gin_trigram.js';
 import * as m0012 from './0012_notifications.js';
+import * as m0030 from './0030_follows_lock_order.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_ticker_names': m0010,
   '0011_drop_gin_trigram': m0011,
   '0012_notifications': m0012,
+  '0030_follows_lock_order': m0030,
 };
