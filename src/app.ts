@@ -13,6 +13,7 @@ import { activityPlugin } from './plugins/activity.js';
 import { authPlugin, rejectInvalidToken } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
+import { gracefulClosePlugin } from './plugins/graceful-close.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { requestContextPlugin, requestIdOf } from './plugins/request-context.js';
 import { requestLimitsPlugin } from './plugins/request-limits.js';
@@ -74,6 +75,7 @@ export async function buildApp({ config, database }: BuildOptions): Promise<App>
 
   await app.register(requestContextPlugin);
   await app.register(errorsPlugin, { recordError: (error) => recordBackendError(db, error) });
+  await app.register(gracefulClosePlugin);
   await app.register(requestLimitsPlugin);
   await app.register(securityPlugin);
   await app.register(authPlugin, {
