@@ -7,10 +7,15 @@ import { createServer, type Server, type Socket } from 'node:net';
  * - `silent`: accepts the connection and never answers (a host that swallows packets);
  * - `starting-up`: refuses the login with FATAL 57P03, as PostgreSQL does while it starts or
  *   restarts ("the database system is starting up");
+ * - `no-such-database`: refuses the login with FATAL 3D000, as for a wrong DATABASE_URL;
  * - `dies-in-transaction`: logs in, answers BEGIN, then ends the connection with FATAL 57P01
  *   as a restart does ("terminating connection due to administrator command").
  */
-export type FakePostgresMode = 'silent' | 'starting-up' | 'dies-in-transaction';
+export type FakePostgresMode =
+  | 'silent'
+  | 'starting-up'
+  | 'no-such-database'
+  | 'dies-in-transaction';
 
 export interface FakePostgres {
   url: string;
@@ -52,6 +57,10 @@ export async function startFakePostgres(mode: FakePostgresMode): Promise<FakePos
         started = true;
         if (mode === 'starting-up') {
           socket.end(errorResponse('57P03', 'the database system is starting up'));
+          return;
+        }
+        if (mode === 'no-such-database') {
+          socket.end(errorResponse('3D000', 'database "fake" does not exist'));
           return;
         }
         socket.write(Buffer.concat([authenticationOk(), readyForQuery('I')]));
