@@ -117,6 +117,8 @@ export function headerDimensions(data: Buffer, field: string): { width: number; 
  */
 export const DECODE_CONCURRENCY = 2;
 const decodeSlots = pLimit(DECODE_CONCURRENCY);
+// each upload is decoded once: libvips' operation cache only holds on to memory
+sharp.cache(false);
 const decoding = { active: 0, peak: 0 };
 
 /** How many decodes run now, and the most that ever ran at once (for tests). */

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import multipart, { type Multipart, type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import pLimit from 'p-limit';
 import { type TSchema, Type } from 'typebox';
 import {
   AppError,
@@ -62,6 +63,24 @@ export async function registerUploads(scope: FastifyInstance, limits: UploadLimi
     }
     return payload;
   });
+}
+
+/**
+ * Uploads handled at once, process-wide, from reading the body to storing the files. The
+ * others wait with their bodies unread: TCP holds them back on the client's side, instead of
+ * 20 MB each in our memory (docs/resilience.md, bench/upload-flood.ts).
+ */
+export const UPLOAD_CONCURRENCY = 4;
+const uploadSlots = pLimit(UPLOAD_CONCURRENCY);
+
+/** Uploads running and waiting (for tests and logs). */
+export function uploadStats(): { active: number; pending: number } {
+  return { active: uploadSlots.activeCount, pending: uploadSlots.pendingCount };
+}
+
+/** Runs one upload (read, check, store) when a slot is free. */
+export function inUploadSlot<T>(work: () => Promise<T>): Promise<T> {
+  return uploadSlots(work);
 }
 
 /** A request body of multipart/form-data files, documented in OpenAPI; read by readUploads. */
@@ -174,6 +193,14 @@ export async function readUploads(
     }
   }
 
+  // a client that goes away half-way (or while the upload waited for a slot) must not hold
+  // its upload slot: the parser may never hear of it
+  const gone = () => {
+    if (!raw.complete) stop(badRequest('the request was cut short'));
+  };
+  if (raw.destroyed) gone();
+  raw.once('close', gone);
+
   // the first next() starts the parser (it pipes the request into it) before any data flows
   const parts = request.parts()[Symbol.asyncIterator]() as AsyncIterator<Multipart>;
   let next = parts.next();
@@ -209,6 +236,7 @@ export async function readUploads(
     throw translate(error, limits);
   } finally {
     raw.off('data', count);
+    raw.off('close', gone);
   }
   if (files.length === 0) {
     const what = limits.maxFiles === 1 ? 'one image file' : `1 to ${limits.maxFiles} image files`;
