@@ -10,6 +10,7 @@ import {
 } from './db/index.js';
 import { migrateToLatest, pendingMigrations } from './db/migrator.js';
 import { startScheduler } from './jobs/refresh-views.js';
+import { startUploadSweep } from './jobs/sweep-uploads.js';
 import { flushSentry, initSentry } from './plugins/sentry.js';
 
 /**
@@ -56,7 +57,12 @@ async function main() {
   }
 
   const app = await buildApp({ config, database });
-  const stopScheduler = config.schedulerEnabled ? startScheduler(app) : () => {};
+  const stopViews = config.schedulerEnabled ? startScheduler(app) : () => {};
+  const stopSweep = config.schedulerEnabled ? startUploadSweep(app) : () => {};
+  const stopScheduler = () => {
+    stopViews();
+    stopSweep();
+  };
 
   let closing = false;
   const shutdown = async (signal: string) => {
