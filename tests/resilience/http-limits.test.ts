@@ -9,13 +9,17 @@ import { createUser, expectError } from '../helpers/factories.js';
  * how deep a JSON body nests, how long a request may take to arrive, and an early answer
  * that a client still sending its body can read.
  */
-const t = useTestApp({ REQUEST_TIMEOUT_S: '1' });
+const t = useTestApp();
 let base = '';
 beforeAll(async () => {
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = t.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  base = await listen(t.app);
 });
+
+async function listen(app: typeof t.app): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
 
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
@@ -57,8 +61,11 @@ describe('JSON nesting', () => {
 });
 
 describe('a request that arrives too slowly', () => {
+  const slow = useTestApp({ REQUEST_TIMEOUT_S: '1' });
+
   it('is answered 408 in the error shape and its connection closed', async () => {
-    const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
+    const slowBase = await listen(slow.app);
+    const socket = net.connect(Number(new URL(slowBase).port), '127.0.0.1');
     let received = '';
     socket.on('data', (chunk) => {
       received += chunk.toString();
