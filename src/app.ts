@@ -4,18 +4,21 @@ import type { App } from './app-type.js';
 import type { Config } from './config.js';
 import { findAccount } from './core/users.js';
 import type { Database } from './db/index.js';
+import { trustedHop } from './lib/ip.js';
 import { buildRequestValidator } from './lib/request-validator.js';
 import { redactUrl } from './lib/urls.js';
 import { recordBackendError } from './modules/errors/errors.repository.js';
 import { modules } from './modules/index.js';
 import { recordActivity } from './modules/metrics/activity.repository.js';
 import { activityPlugin } from './plugins/activity.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, rejectInvalidToken } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
+import { gracefulClosePlugin } from './plugins/graceful-close.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { requestContextPlugin, requestIdOf } from './plugins/request-context.js';
+import { requestLimitsPlugin } from './plugins/request-limits.js';
 import { securityPlugin } from './plugins/security.js';
 import { storagePlugin } from './plugins/storage.js';
 
@@ -75,8 +78,18 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     requestIdHeader: false,
-    trustProxy: config.trustProxy,
+    // the nearest proxy and internal hops behind it, never the client's own entries
+    trustProxy: config.trustProxy ? trustedHop : false,
     bodyLimit: BODY_LIMIT,
+    // a request must have arrived, headers and body, within REQUEST_TIMEOUT_S (408 in the
+    // error shape, clientErrorHandler); Node looks for late ones every checking interval, and
+    // ignores the request timeout while its headers timeout (60 s by default) is longer
+    requestTimeout: config.requestTimeoutS * 1000,
+    http: {
+      requestTimeout: config.requestTimeoutS * 1000,
+      headersTimeout: Math.min(60_000, config.requestTimeoutS * 1000),
+      connectionsCheckingInterval: Math.min(5_000, config.requestTimeoutS * 500),
+    },
     clientErrorHandler,
     frameworkErrors,
     schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
@@ -91,6 +104,8 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(requestContextPlugin);
   await app.register(errorsPlugin, { recordError: (error) => recordBackendError(db, error) });
   await app.register(jsonBodyPlugin);
+  await app.register(gracefulClosePlugin);
+  await app.register(requestLimitsPlugin);
   await app.register(securityPlugin);
   await app.register(authPlugin, {
     loadAccount: (userId) => findAccount(db, userId),
@@ -98,6 +113,8 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
     otherRoutes: { 'OPTIONS *': 'public', 'GET /docs*': 'public', 'HEAD /docs*': 'public' },
   });
   await app.register(rateLimitPlugin);
+  // after the rate limit, so that requests with a bad token count against their address
+  app.addHook('onRequest', rejectInvalidToken);
   await app.register(activityPlugin, {
     recordActivity: (userId, requests, at) => recordActivity(db, userId, requests, at),
   });

@@ -186,6 +186,11 @@ export const SETTINGS = {
     default: 256,
     help: 'Unsent bytes a live stream may hold for a client that does not read before it is ended (the client can resume)',
   }),
+  REQUEST_TIMEOUT_S: setting({
+    type: Type.Integer({ minimum: 1, maximum: 3600 }),
+    default: 120,
+    help: 'Seconds a request may take to arrive, headers and body; a slower one is answered 408 and its connection closed',
+  }),
   SCHEDULER_ENABLED: setting({
     type: Type.Boolean(),
     default: 'true (false under NODE_ENV=test)',
@@ -227,6 +232,8 @@ export interface Config {
   cronSecret: string | undefined;
   /** Requests a minute per user (or per IP when anonymous); 0 turns rate limiting off. */
   rateLimitMax: number;
+  /** Seconds a request may take to arrive (headers and body). */
+  requestTimeoutS: number;
   /** Run the in-process scheduler that refreshes materialized views. */
   schedulerEnabled: boolean;
   postEditWindowMinutes: number;
@@ -430,6 +437,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: v.TRUST_PROXY ?? false,
     cronSecret: v.CRON_SECRET,
     rateLimitMax: v.RATE_LIMIT_MAX ?? 600,
+    requestTimeoutS: v.REQUEST_TIMEOUT_S ?? 120,
     schedulerEnabled: v.SCHEDULER_ENABLED ?? mode !== 'test',
     postEditWindowMinutes: v.POST_EDIT_WINDOW_MINUTES ?? 15,
     databaseListenUrl: v.DATABASE_LISTEN_URL ?? databaseUrl,

@@ -2,9 +2,16 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadEnvFile } from './config.js';
-import { openDatabase } from './db/index.js';
-import { migrateToLatest, migrationStatus } from './db/migrator.js';
+import {
+  type Database,
+  DatabaseInUseError,
+  DatabaseUnreachableError,
+  openDatabase,
+  waitForDatabase,
+} from './db/index.js';
+import { migrateToLatest, pendingMigrations } from './db/migrator.js';
 import { startScheduler } from './jobs/refresh-views.js';
+import { startUploadSweep } from './jobs/sweep-uploads.js';
 import { flushSentry, initSentry } from './plugins/sentry.js';
 
 /**
@@ -27,20 +34,38 @@ async function main() {
   // before the database, which takes seconds to open: a busy port is said at once
   if (!(await portIsFree(config.host, config.port))) stopOnBusyPort(config.host, config.port);
 
-  const database = await openDatabase(config);
+  let database: Database;
+  try {
+    database = await openDatabase(config);
+    await waitForDatabase(database);
+  } catch (error) {
+    // another process on the embedded database's folder, or a database we cannot use: one
+    // line that says which, and no server answering errors to everything
+    if (error instanceof DatabaseInUseError || error instanceof DatabaseUnreachableError) {
+      console.error(`database error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   if (database.kind === 'pglite') {
     await migrateToLatest(database.db);
   } else {
-    const pending = (await migrationStatus(database.db).catch(() => [])).filter(
-      (m) => !m.executedAt,
-    );
+    const pending = await pendingMigrations(database.db);
     if (pending.length) {
-      console.warn(`warning: ${pending.length} migration(s) pending; run npm run db:migrate`);
+      // /health answers 503 (migrations_pending) until they are applied
+      console.warn(
+        `warning: ${pending.length} migration(s) pending (${pending.join(', ')}); run npm run db:migrate`,
+      );
     }
   }
 
   const app = await buildApp({ config, database });
-  const stopScheduler = config.schedulerEnabled ? startScheduler(app) : () => {};
+  const stopViews = config.schedulerEnabled ? startScheduler(app) : () => {};
+  const stopSweep = config.schedulerEnabled ? startUploadSweep(app) : () => {};
+  const stopScheduler = () => {
+    stopViews();
+    stopSweep();
+  };
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
+import lockfile from 'proper-lockfile';
 import { type Listener, type ListenHandlers, listenPGlite, listenPostgres } from './listen.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './types.js';
@@ -36,6 +38,13 @@ export interface DatabaseOptions {
   databasePreparedStatements?: boolean;
   /** The URL of the LISTEN connection; databaseUrl when unset. */
   databaseListenUrl?: string | undefined;
+  /** How long a new connection may take before the request fails (503); 5 s by default. */
+  connectTimeoutMs?: number;
+  /**
+   * How long to wait for the embedded database's folder lock held by another process: long
+   * enough for the lock of a process that died without releasing it to go stale.
+   */
+  lockWaitMs?: number;
   /** An already-open PGlite instance (tests load a migrated template into one). */
   pglite?: PGlite;
 }
@@ -72,13 +81,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       max: options.databasePoolMax ?? 10,
       types: pgTypes,
       statement_timeout: 15_000,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
       application_name: 'pageshare-api',
     });
-    // An idle client can lose its server (restart, network); the pool replaces it. Without a
-    // listener the error would crash the process.
+    // A client can lose its server (a restart ends every connection with 57P01, a network
+    // cut): node-postgres then emits `error` on the client, and an event nobody listens to
+    // ends the process. The pool listens on idle clients (and re-emits on itself); a client
+    // checked out by a request has only this listener. The query in flight fails with the
+    // same error (a 503 for the client), and the pool drops the broken client on release.
     pool.on('error', () => {});
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const db = new Kysely<DB>({
       dialect: new PostgresDialect({
         pool: options.databasePreparedStatements ? preparing(pool) : pool,
@@ -95,7 +110,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       close: () => db.destroy(),
     };
   }
-  const pglite = options.pglite ?? (await openPGlite(options.pgliteDataDir));
+  const release = options.pglite
+    ? undefined
+    : await lockDataDir(options.pgliteDataDir, options.lockWaitMs);
+  let pglite: PGlite;
+  try {
+    pglite = options.pglite ?? (await openPGlite(options.pgliteDataDir));
+  } catch (error) {
+    await release?.();
+    throw error;
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
@@ -108,8 +132,88 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
+      await release?.();
     },
   };
+}
+
+/** Thrown at start when the database cannot be used: unreachable, missing, refusing us. */
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
+
+/** Errors that waiting will not fix: no such database, wrong password, no such host. */
+const PERMANENT = new Set(['3D000', '28P01', '28000', 'ENOTFOUND']);
+
+/**
+ * At start, before serving: the database must answer. A server that is starting too (57P03,
+ * a refused connection) gets `attempts` tries a second apart; a wrong DATABASE_URL (no such
+ * database, wrong password, unknown host) fails at once. Otherwise a wrong URL started a
+ * service that answered every request with an error.
+ */
+export async function waitForDatabase(database: Database, attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.ping(5_000);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= attempts || (code !== undefined && PERMANENT.has(code))) {
+        const reason = (error as Error).message || String(error);
+        throw new DatabaseUnreachableError(
+          `cannot use the database (${database.describe}): ${reason}${code ? ` [${code}]` : ''}`,
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+/** Thrown when another process holds the embedded database's folder. */
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError';
+}
+
+/** The lock keeps its holder's claim fresh every LOCK_UPDATE_MS; older than LOCK_STALE_MS, it is dead. */
+const LOCK_STALE_MS = 10_000;
+const LOCK_UPDATE_MS = 2_500;
+
+/**
+ * One process at a time in an embedded database's folder. PGlite keeps the whole database in
+ * memory and writes its folder back as it goes: a second process on the same folder started,
+ * and each silently overwrote the other's writes. The lock (`<folder>.lock`, proper-lockfile)
+ * is a directory whose time the holder refreshes; the lock of a process killed without
+ * releasing it goes stale after LOCK_STALE_MS, so a restart after a crash waits that long at
+ * most. Returns the release.
+ */
+async function lockDataDir(
+  dataDir: string,
+  waitMs = LOCK_STALE_MS + 2 * LOCK_UPDATE_MS,
+): Promise<(() => Promise<void>) | undefined> {
+  if (dataDir.startsWith('memory://')) return undefined;
+  const folder = path.resolve(dataDir);
+  mkdirSync(folder, { recursive: true });
+  const attempts = Math.ceil(waitMs / 1_000);
+  try {
+    const release = await lockfile.lock(folder, {
+      lockfilePath: `${folder}.lock`,
+      stale: LOCK_STALE_MS,
+      update: LOCK_UPDATE_MS,
+      retries: { retries: attempts, factor: 1, minTimeout: 1_000, maxTimeout: 1_000 },
+    });
+    return async () => {
+      await release().catch(() => {});
+    };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ELOCKED') {
+      throw new DatabaseInUseError(
+        `the embedded database in ${folder} is in use by another process (lock ${folder}.lock); ` +
+          'stop that process, or give this one another PGLITE_DATA_DIR',
+      );
+    }
+    throw error;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type MigrationResultSet, Migrator, NO_MIGRATIONS } from 'kysely';
+import { type MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import type { Db } from './index.js';
 import { migrations } from './migrations/index.js';
 
@@ -34,4 +34,21 @@ export async function rollback(db: Db, all = false): Promise<string[]> {
 export async function migrationStatus(db: Db) {
   const list = await createMigrator(db).getMigrations();
   return list.map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
+}
+
+/**
+ * Names of the migrations this code knows that the database has not applied, read without
+ * creating anything (Kysely's own status call creates its tables when they are missing).
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  let applied: Set<string>;
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    applied = new Set(rows.map((row) => row.name));
+  } catch (error) {
+    // no migration table: nothing was ever applied
+    if ((error as { code?: string }).code !== '42P01') throw error;
+    applied = new Set();
+  }
+  return Object.keys(migrations).filter((name) => !applied.has(name));
 }

@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
+import pLimit from 'p-limit';
 import sharp, { type Sharp } from 'sharp';
 import { AppError, invalid } from './errors.js';
 
@@ -108,6 +109,35 @@ export function headerDimensions(data: Buffer, field: string): { width: number; 
   return { width, height };
 }
 
+/**
+ * Decoding is the costly part of an upload: a 40-megapixel image takes 160 MB while sharp
+ * works on it, and four of them come in one request. Twenty uploads at once took the process
+ * to 1.3 GB and every other request waited on the CPU. At most DECODE_CONCURRENCY images are
+ * decoded at a time, process-wide; the rest wait their turn (the request just takes longer).
+ */
+export const DECODE_CONCURRENCY = 2;
+const decodeSlots = pLimit(DECODE_CONCURRENCY);
+// each upload is decoded once: libvips' operation cache only holds on to memory
+sharp.cache(false);
+const decoding = { active: 0, peak: 0 };
+
+/** How many decodes run now, and the most that ever ran at once (for tests). */
+export function decodeStats(): { active: number; peak: number } {
+  return { ...decoding };
+}
+
+function inDecodeSlot<T>(work: () => Promise<T>): Promise<T> {
+  return decodeSlots(async () => {
+    decoding.active++;
+    decoding.peak = Math.max(decoding.peak, decoding.active);
+    try {
+      return await work();
+    } finally {
+      decoding.active--;
+    }
+  });
+}
+
 /** sharp with its own pixel limit as a second guard (it counts every frame of an animation). */
 function decoder(data: Buffer, animated: boolean): Sharp {
   return sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated });
@@ -138,11 +168,15 @@ async function encode(image: Sharp, format: ImageFormat, field: string): Promise
  * A post's image, in its own format: GIF and WebP keep their animation; a still image is
  * turned upright per its EXIF orientation; anything larger than MEDIA_MAX_SIDE is scaled down.
  */
-export async function encodeMediaImage(
+export function encodeMediaImage(
   data: Buffer,
   format: ImageFormat,
   field: string,
 ): Promise<EncodedImage> {
+  return inDecodeSlot(() => encodeMedia(data, format, field));
+}
+
+async function encodeMedia(data: Buffer, format: ImageFormat, field: string) {
   const animatable = format === 'gif' || format === 'webp';
   let pages = 1;
   try {
@@ -176,10 +210,12 @@ export async function encodeMediaImage(
 }
 
 /** A profile picture: upright, cropped to a centred square, 400x400 WebP. */
-export async function encodeProfilePicture(data: Buffer, field: string): Promise<EncodedImage> {
-  const image = decoder(data, false)
-    .autoOrient()
-    .resize(PROFILE_PICTURE_SIZE, PROFILE_PICTURE_SIZE, { fit: 'cover', position: 'centre' })
-    .webp({ quality: 85 });
-  return encode(image, 'webp', field);
+export function encodeProfilePicture(data: Buffer, field: string): Promise<EncodedImage> {
+  return inDecodeSlot(() => {
+    const image = decoder(data, false)
+      .autoOrient()
+      .resize(PROFILE_PICTURE_SIZE, PROFILE_PICTURE_SIZE, { fit: 'cover', position: 'centre' })
+      .webp({ quality: 85 });
+    return encode(image, 'webp', field);
+  });
 }

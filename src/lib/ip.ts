@@ -90,3 +90,33 @@ export function requestCountry(ip: string, headers: Headers, trustProxy: boolean
   }
   return lookupCountry(ip);
 }
+
+/** Loopback, private (RFC 1918, CGNAT), link-local and unique-local addresses. */
+const INTERNAL = [
+  /^127\./,
+  /^10\./,
+  /^192\.168\./,
+  /^172\.(1[6-9]|2\d|3[01])\./,
+  /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
+  /^169\.254\./,
+  /^::1$/,
+  /^f[cd][0-9a-f]{2}:/,
+  /^fe[89ab][0-9a-f]:/,
+];
+
+export function isInternalAddress(ip: string): boolean {
+  const address = normalizeIp(ip);
+  return INTERNAL.some((range) => range.test(address));
+}
+
+/**
+ * Which hops of X-Forwarded-For to believe with TRUST_PROXY (Fastify's `trustProxy`, asked
+ * from the nearest hop outwards): the peer of the socket (the proxy we run behind) and any
+ * internal address behind it (a load balancer, a second proxy). The client is the first
+ * public address from the right. The left-most entry is whatever the client sent, so taking
+ * it (as `trustProxy: true` does) let a client be anyone, and dodge the rate limit by
+ * sending a new address with every request.
+ */
+export function trustedHop(address: string, hop: number): boolean {
+  return hop === 0 || isInternalAddress(address);
+}

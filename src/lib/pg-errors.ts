@@ -13,7 +13,16 @@ const uniqueViolations: Record<string, () => AppError> = {
     conflict('already_reported', 'you already reported this and the report is still open'),
 };
 
-const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE']);
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 interface PgLikeError {
   code?: unknown;
@@ -31,10 +40,19 @@ export function isPgError(error: unknown, code: string, constraint?: string): bo
   );
 }
 
+/** Messages of node-postgres and pg-pool for a connection that failed or was lost; they carry no code. */
+const connectionMessages =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/i;
+
 export function translatePgError(error: unknown): AppError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, constraint, message } = error as PgLikeError;
-  if (typeof code !== 'string') return undefined;
+  // the pool's connect timeout and a connection cut mid-query have a message but no code
+  if (typeof code !== 'string') {
+    return typeof message === 'string' && connectionMessages.test(message)
+      ? unavailable()
+      : undefined;
+  }
   if (code === '23505' && typeof constraint === 'string') return uniqueViolations[constraint]?.();
   // a row of another request changed under us (deadlock, serialization): the client may retry
   if (code === '40P01' || code === '40001') {
@@ -45,14 +63,18 @@ export function translatePgError(error: unknown): AppError | undefined {
     return invalid('request', 'holds a value the database cannot read');
   }
   if (code === '57014') return unavailable('the database took too long to answer');
-  if (code.startsWith('08') || code === '57P01' || code === '53300' || connectionCodes.has(code)) {
-    return unavailable();
-  }
+  // 08: connection exceptions; 57P01-57P05: the server shuts down, crashed, is starting up
+  // (57P03, during a restart), lost the database or ended an idle session; 53300: too many
+  // connections; 3D000: the database does not exist (dropped, or a wrong DATABASE_URL)
   if (
-    typeof message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    code === '53300' ||
+    code === '3D000' ||
+    connectionCodes.has(code)
   ) {
     return unavailable();
   }
+  if (typeof message === 'string' && connectionMessages.test(message)) return unavailable();
   return undefined;
 }

@@ -27,6 +27,10 @@ export interface VerifiedToken {
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
 const CLOCK_TOLERANCE_S = 30;
+/** Supabase's longest access token lives a week; a year is generous and keeps dates valid. */
+const MAX_LIFETIME_S = 366 * 24 * 3600;
+/** The role Supabase gives a signed-in user's token (`anon` and `service_role` are keys). */
+const USER_ROLE = 'authenticated';
 const CACHE_TTL_MS = 5 * 60_000;
 const CACHE_MAX_TOKENS = 10_000;
 
@@ -99,6 +103,7 @@ export function createTokenVerifier(config: TokenSettings): TokenVerifier {
     if (typeof payload.sub !== 'string' || !isUuid(payload.sub)) {
       throw unauthorized('the access token names no user');
     }
+    checkClaims(payload);
     const appMetadata = payload.app_metadata as { role?: unknown } | undefined;
     return {
       userId: payload.sub.toLowerCase(),
@@ -106,6 +111,25 @@ export function createTokenVerifier(config: TokenSettings): TokenVerifier {
       adminClaim: appMetadata?.role === 'admin',
       claims: payload,
     };
+  }
+}
+
+/**
+ * What jose leaves to us: the token must be a signed-in user's (`role` "authenticated": the
+ * project's anon and service_role keys are signed with the same secret and may carry any
+ * `sub`), must not expire further ahead than any access token does (an `exp` of 1e308 is no
+ * date at all), and must not have been issued in the future.
+ */
+function checkClaims(payload: JWTPayload): void {
+  const now = Date.now() / 1000;
+  if (payload.role !== USER_ROLE) {
+    throw unauthorized(`the access token's role claim is not accepted (it must be "${USER_ROLE}")`);
+  }
+  if (typeof payload.exp !== 'number' || payload.exp > now + MAX_LIFETIME_S) {
+    throw unauthorized("the access token's exp claim is not accepted (too far in the future)");
+  }
+  if (payload.iat !== undefined && (payload.iat as number) > now + CLOCK_TOLERANCE_S) {
+    throw unauthorized("the access token's iat claim is not accepted (issued in the future)");
   }
 }
 

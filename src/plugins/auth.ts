@@ -65,6 +65,8 @@ export interface AuthOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     auth: VerifiedToken | null;
+    /** Why the bearer token was refused; rejectInvalidToken answers it. */
+    tokenError: unknown;
     /** Set on user and admin routes: the caller's profile. */
     user: CurrentUser | null;
   }
@@ -119,10 +121,20 @@ function secretMatches(sent: string, secret: string): boolean {
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i;
 
+/**
+ * Answers a refused bearer token (401, or 503 when the keys cannot be fetched). The app
+ * registers it after the rate limit: the token is checked first, so that a user is counted
+ * as a user, but a request whose token is refused is counted against its address.
+ */
+export async function rejectInvalidToken(request: FastifyRequest): Promise<void> {
+  if (request.tokenError) throw request.tokenError;
+}
+
 export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) => {
   const verify = createTokenVerifier(app.config);
   app.decorate('verifyToken', verify);
   app.decorateRequest('auth', null);
+  app.decorateRequest('tokenError', null);
   app.decorateRequest('user', null);
 
   app.addHook('onRequest', async (request) => {
@@ -135,8 +147,14 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
     // a cron route's Authorization carries the shared secret, not a user's token
     if (header === undefined || request.routeOptions.config?.auth === 'cron') return;
     const match = BEARER.exec(header);
-    if (!match?.[1]) throw unauthorized('the Authorization header must be "Bearer <token>"');
-    request.auth = await verify(match[1]);
+    try {
+      if (!match?.[1]) throw unauthorized('the Authorization header must be "Bearer <token>"');
+      request.auth = await verify(match[1]);
+    } catch (error) {
+      // refused by rejectInvalidToken, after the rate limit has counted the request against
+      // its address (a refused token is never a user's, so it must not escape the count)
+      request.tokenError = error;
+    }
   });
 
   async function loadProfile(auth: VerifiedToken): Promise<CurrentUser | null> {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import multipart, { type Multipart, type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import pLimit from 'p-limit';
 import { type TSchema, Type } from 'typebox';
 import {
   AppError,
@@ -14,8 +15,9 @@ import {
  * Multipart uploads, for the few routes that take files. Register it in the scope of those
  * routes only (registerUploads), so no other route parses multipart. Limits hold while the
  * body streams in: a file over its limit, or a body over the request's limit, stops the
- * reading at once (the reply then closes the connection, so the rest is never read), and
- * nothing is buffered beyond the limits.
+ * parsing at once, and nothing is buffered beyond the limits. The rest of the body is read
+ * and dropped (within bounds) after the answer, so the client still sending it reads the
+ * 413 rather than a connection reset (plugins/request-limits.ts).
  */
 export interface UploadLimits {
   /** the multipart field the files come in */
@@ -61,10 +63,24 @@ export async function registerUploads(scope: FastifyInstance, limits: UploadLimi
     }
     return payload;
   });
-  scope.addHook('onSend', async (request, reply) => {
-    // answered before the body was all read (refused early): close rather than read the rest
-    if (request.raw.complete === false) reply.header('connection', 'close');
-  });
+}
+
+/**
+ * Uploads handled at once, process-wide, from reading the body to storing the files. The
+ * others wait with their bodies unread: TCP holds them back on the client's side, instead of
+ * 20 MB each in our memory (docs/resilience.md, bench/upload-flood.ts).
+ */
+export const UPLOAD_CONCURRENCY = 4;
+const uploadSlots = pLimit(UPLOAD_CONCURRENCY);
+
+/** Uploads running and waiting (for tests and logs). */
+export function uploadStats(): { active: number; pending: number } {
+  return { active: uploadSlots.activeCount, pending: uploadSlots.pendingCount };
+}
+
+/** Runs one upload (read, check, store) when a slot is free. */
+export function inUploadSlot<T>(work: () => Promise<T>): Promise<T> {
+  return uploadSlots(work);
 }
 
 /** A request body of multipart/form-data files, documented in OpenAPI; read by readUploads. */
@@ -161,7 +177,7 @@ export async function readUploads(
   });
   stopped.catch(() => {});
   let received = 0;
-  // stop reading the body: the reply closes the connection (registerUploads), dropping the rest
+  // stop parsing the body; what is left is drained after the answer (plugins/request-limits.ts)
   const stopReading = () => {
     raw.off('data', count);
     raw.unpipe();
@@ -176,6 +192,14 @@ export async function readUploads(
       stop(payloadTooLarge(`the request is larger than ${megabytes(limits.maxTotalBytes)}`));
     }
   }
+
+  // a client that goes away half-way (or while the upload waited for a slot) must not hold
+  // its upload slot: the parser may never hear of it
+  const gone = () => {
+    if (!raw.complete) stop(badRequest('the request was cut short'));
+  };
+  if (raw.destroyed) gone();
+  raw.once('close', gone);
 
   // the first next() starts the parser (it pipes the request into it) before any data flows
   const parts = request.parts()[Symbol.asyncIterator]() as AsyncIterator<Multipart>;
@@ -212,6 +236,7 @@ export async function readUploads(
     throw translate(error, limits);
   } finally {
     raw.off('data', count);
+    raw.off('close', gone);
   }
   if (files.length === 0) {
     const what = limits.maxFiles === 1 ? 'one image file' : `1 to ${limits.maxFiles} image files`;

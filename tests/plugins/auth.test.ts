@@ -219,3 +219,24 @@ describe('a cron route with CRON_SECRET set', () => {
     }
   });
 });
+
+describe('tokens a probe forged (docs/resilience.md)', () => {
+  const t = useTestApp();
+
+  it('answers 401, never 500, for a signed token whose exp is no date (1e308)', async () => {
+    const { SignJWT } = await import('jose');
+    const { TEST_JWT_SECRET } = await import('../helpers/env.js');
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT({ sub: randomUUID(), aud: 'authenticated', role: 'authenticated', ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    for (const claims of [{ exp: 1e308 }, { exp: 4e9, role: 'service_role' }, { exp: 4e9 }]) {
+      const res = await t.request({
+        method: 'POST',
+        url: '/auth/verify',
+        token: await sign(claims),
+      });
+      expectError(res, 401, 'unauthorized');
+    }
+  });
+});

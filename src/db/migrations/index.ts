@@ -14,6 +14,7 @@ import * as m0014 from './0014_lifecycle.js';
 import * as m0020 from './0020_ticker_sentiment.js';
 import * as m0021 from './0021_trending_velocity.js';
 import * as m0022 from './0022_post_search.js';
+import * as m0030 from './0030_follows_lock_order.js';
 import * as m0040 from './0040_streams.js';
 
 /**
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   '0020_ticker_sentiment': m0020,
   '0021_trending_velocity': m0021,
   '0022_post_search': m0022,
+  '0030_follows_lock_order': m0030,
   '0040_streams': m0040,
 };

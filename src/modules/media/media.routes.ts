@@ -3,6 +3,7 @@ import type { App } from '../../app-type.js';
 import { currentUserId } from '../../plugins/auth.js';
 import {
   FileField,
+  inUploadSlot,
   multipartBody,
   readUploads,
   registerUploads,
@@ -36,12 +37,14 @@ export default async function mediaRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const files = await readUploads(request, MEDIA_UPLOAD_LIMITS);
-      const items = await uploadMedia(
-        { db: app.db, storage: app.storage, log: request.log },
-        currentUserId(request),
-        files,
-      );
+      const items = await inUploadSlot(async () => {
+        const files = await readUploads(request, MEDIA_UPLOAD_LIMITS);
+        return uploadMedia(
+          { db: app.db, storage: app.storage, log: request.log },
+          currentUserId(request),
+          files,
+        );
+      });
       return reply.status(201).send({ items });
     },
   );

@@ -80,7 +80,7 @@ describe('HS256 tokens (legacy Supabase secret)', () => {
       .setExpirationTime(now() - 120)
       .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     expect((await expect401(verify(expired))).message).toMatch(/expired/);
-    const skewed = await new SignJWT({})
+    const skewed = await new SignJWT({ role: 'authenticated' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(userId)
       .setAudience(AUD)
@@ -104,6 +104,29 @@ describe('HS256 tokens (legacy Supabase secret)', () => {
       .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     await expect401(verify(noSub));
     await expect401(verify(await mintToken({ userId: 'not-a-uuid', secret: TEST_JWT_SECRET })));
+  });
+
+  const signed = (claims: Record<string, unknown>) =>
+    new SignJWT({ sub: userId, aud: AUD, role: 'authenticated', exp: now() + 600, ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+
+  it('refuses the keys of the project (role anon or service_role) naming a user', async () => {
+    for (const role of ['anon', 'service_role', undefined, 'admin']) {
+      const error = await expect401(verify(await signed({ role })));
+      expect(error.message).toMatch(/role/);
+    }
+    expect((await verify(await signed({}))).userId).toBe(userId);
+  });
+
+  it('refuses an exp beyond any date (1e308) or years ahead, and an iat in the future', async () => {
+    for (const exp of [1e308, now() + 5 * 366 * 24 * 3600]) {
+      expect((await expect401(verify(await signed({ exp })))).message).toMatch(/exp/);
+    }
+    const future = await signed({ iat: now() + 3600 });
+    expect((await expect401(verify(future))).message).toMatch(/iat/);
+    // a little clock skew is tolerated
+    expect((await verify(await signed({ iat: now() + 5 }))).userId).toBe(userId);
   });
 
   it('refuses garbage', async () => {

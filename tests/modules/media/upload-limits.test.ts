@@ -71,36 +71,35 @@ describe('upload limits while streaming', () => {
     }
   });
 
-  it('answers a real client early and closes the connection', async () => {
+  it('answers a real client early, while it is still sending', async () => {
     const user = await createUser(t);
     const base = new URL(await t.app.listen({ port: 0, host: '127.0.0.1' }));
     const body = streamingUpload({ field: 'files', size: 100 * MB });
-    const { status, connection } = await new Promise<{ status: number; connection?: string }>(
-      (resolve, reject) => {
-        const req = httpRequest(
-          {
-            host: base.hostname,
-            port: base.port,
-            method: 'POST',
-            path: '/media/upload',
-            headers: { authorization: `Bearer ${user.token}`, 'content-type': body.contentType },
-          },
-          (res) => {
-            res.resume();
-            resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
-            body.stream.unpipe(req);
-            req.destroy();
-          },
-        );
-        req.on('error', (error) => {
-          // the server may close while we are still sending: the answer is what counts
-          if ((error as NodeJS.ErrnoException).code !== 'EPIPE') reject(error);
-        });
-        body.stream.pipe(req);
-      },
-    );
+    const { status } = await new Promise<{ status: number }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: base.hostname,
+          port: base.port,
+          method: 'POST',
+          path: '/media/upload',
+          headers: { authorization: `Bearer ${user.token}`, 'content-type': body.contentType },
+        },
+        (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0 });
+          body.stream.unpipe(req);
+          req.destroy();
+        },
+      );
+      req.on('error', (error) => {
+        // the server may close while we are still sending: the answer is what counts
+        if ((error as NodeJS.ErrnoException).code !== 'EPIPE') reject(error);
+      });
+      body.stream.pipe(req);
+    });
     expect(status).toBe(413);
-    expect(connection).toBe('close');
+    // the rest is read and dropped (within bounds) so that the client can read the answer
+    // (tests/resilience/http-limits.test.ts); the files are not parsed past the limit
     expect(body.produced()).toBeLessThan(20 * MB);
   });
 });
