@@ -20,8 +20,9 @@ import { type Kysely, sql } from 'kysely';
  *   {"k":"n","id":notification,"user":recipient,"s":n,"t":created_at}  a notification
  *   {"k":"u","id":post}                             an edit of content or sentiment
  *   {"k":"d","id":post}                             a soft delete
- * The lock is taken only by writes of those three tables and held for the end of the commit;
- * at 20 posts a second it costs nothing measurable (bench/results/2026-12-07-streams.md).
+ * The lock is taken by new posts and reposts only, and held for the end of their commit.
+ * Notifications (every like and follow writes one) take their number at commit without it:
+ * their order can differ from commit order only by the instant between the two.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -35,8 +36,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       n bigint;
       found_id uuid;
     begin
-      -- held until this transaction ends: numbers are taken in commit order
-      perform pg_advisory_xact_lock(7305020040);
+      -- held until this transaction ends: numbers are taken in commit order. Not for
+      -- notifications: likes and follows commit at a rate where queueing every commit behind
+      -- one lock shows (concurrent follows waited for the pool); their number is taken at
+      -- commit, which leaves only the instant between nextval and the commit out of order
+      if tg_table_name <> 'notifications' then
+        perform pg_advisory_xact_lock(7305020040);
+      end if;
       n := nextval('stream_seq');
       if tg_table_name = 'posts' then
         update posts set stream_seq = n where id = new.id and deleted_at is null

@@ -60,7 +60,7 @@ describe('resuming a stream', () => {
     const live = await createPost(t, author, '$RCAP live');
     expect((await nextEvent(resumed, 'post')).json()).toMatchObject({ id: live.id });
     resumed.close();
-  });
+  }, 120_000);
 
   it('replays the notifications stream and the following feed too', async () => {
     const viewer = await createUser(t);
@@ -135,7 +135,7 @@ describe('a stream the server ends after STREAM_MAX_DURATION_S (a host with a ma
     await writer;
     expect(reconnects).toBeGreaterThan(1);
     expect(received).toEqual(written);
-  });
+  }, 120_000);
 });
 
 describe('stream limits', () => {
@@ -172,7 +172,7 @@ describe('stream limits', () => {
     }
     expect(again.status).toBe(200);
     for (const s of [...held, others, again]) s.close();
-  });
+  }, 120_000);
 
   it('STREAM_MAX: the next stream of the instance is 503 with Retry-After', async () => {
     const t = await createTestApp({ STREAM_MAX: '2' });
@@ -188,7 +188,7 @@ describe('stream limits', () => {
     expectError(refused, 503, 'unavailable');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     for (const s of held) s.close();
-  });
+  }, 120_000);
 
   it('never writes ?access_token= to a log line', async () => {
     const lines: string[] = [];
@@ -216,5 +216,5 @@ describe('stream limits', () => {
     const log = lines.join('');
     expect(log).toContain('/streams/feed?access_token=[redacted]');
     expect(log).not.toContain(user.token.split('.')[2]!);
-  });
+  }, 120_000);
 });
