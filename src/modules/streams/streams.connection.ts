@@ -32,6 +32,8 @@ export class StreamConnection implements Subscriber {
   /** Replayable events at or before this place were sent (or were before the client's id). */
   private floor = 0;
   private ended = false;
+  /** The maximum duration passed during the replay: end once it is written. */
+  private endAfterReplay = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -64,7 +66,13 @@ export class StreamConnection implements Subscriber {
     this.floor = from?.s ?? 0;
     this.options.hub.add(this);
     if (this.options.maxDurationS > 0) {
-      this.timer = setTimeout(() => this.end(), this.options.maxDurationS * 1000);
+      // counted from the request, as a host's own limit is; but a stream still replaying
+      // ends only once its replay is written: ended before, its client would resume from the
+      // same id, and a replay slower than the limit would never make progress
+      this.timer = setTimeout(() => {
+        if (this.pending) this.endAfterReplay = true;
+        else this.end();
+      }, this.options.maxDurationS * 1000);
       this.timer.unref();
     }
   }
@@ -75,6 +83,7 @@ export class StreamConnection implements Subscriber {
     const held = this.pending ?? [];
     this.pending = null;
     for (const event of held) this.send(event);
+    if (this.endAfterReplay) this.end();
   }
 
   deliver(event: StreamEvent): void {

@@ -59,3 +59,63 @@ describe('a client that does not read', () => {
     expect(released).toBe(1);
   });
 });
+
+/** A response whose client reads everything: what was written, as text. */
+function readingReply() {
+  const chunks: string[] = [];
+  const raw = Object.assign(
+    new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    }),
+    { writeHead: () => raw },
+  );
+  const reply = { raw, hijack() {}, getHeaders: () => ({}) };
+  return { raw, chunks, reply: reply as unknown as FastifyReply };
+}
+
+describe('STREAM_MAX_DURATION_S', () => {
+  it('ends a stream whose replay outlasts it only after the replay is written', async () => {
+    const { raw, chunks, reply } = readingReply();
+    const hub = { add() {}, remove() {} } as unknown as Hub;
+    const connection = new StreamConnection(reply, {
+      hub,
+      kind: 'public',
+      viewerId: null,
+      bufferBytes: 1024 * 1024,
+      maxDurationS: 0.05,
+      release() {},
+    });
+    connection.open({ t: new Date(), s: 1 });
+    // the replay is slower than the maximum duration
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(connection.closed).toBe(false);
+    connection.live([
+      { type: 'post', data: '{"id":"a"}', position: { t: new Date(), s: 2 }, replayable: true },
+    ]);
+    expect(connection.closed).toBe(true);
+    expect(raw.writableEnded).toBe(true);
+    expect(chunks.join('')).toContain('data: {"id":"a"}');
+  });
+
+  it('ends a live stream when the time is up', async () => {
+    const { raw, reply } = readingReply();
+    const hub = { add() {}, remove() {} } as unknown as Hub;
+    const connection = new StreamConnection(reply, {
+      hub,
+      kind: 'public',
+      viewerId: null,
+      bufferBytes: 1024 * 1024,
+      maxDurationS: 0.05,
+      release() {},
+    });
+    connection.open(undefined);
+    connection.live([]);
+    expect(connection.closed).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(connection.closed).toBe(true);
+    expect(raw.writableEnded).toBe(true);
+  });
+});

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, useTestApp } from '../../helpers/app.js';
 import { createPost, createUser, expectError, insertPost } from '../../helpers/factories.js';
-import { openSse } from '../../helpers/sse.js';
+import { openSse, type SseStream } from '../../helpers/sse.js';
 import { listening, nextEvent } from './helpers.js';
 
 describe('resuming a stream', () => {
@@ -97,6 +97,46 @@ describe('resuming a stream', () => {
     notes2.close();
     feed2.close();
   });
+});
+
+describe('a stream the server ends after STREAM_MAX_DURATION_S (a host with a maximum duration)', () => {
+  const t = useTestApp({ STREAM_MAX_DURATION_S: '1' });
+  const server = listening(t);
+
+  it('is resumed by its client with Last-Event-ID: every post arrives once, in order', async () => {
+    const author = await createUser(t);
+    const written: string[] = [];
+    const received: string[] = [];
+    let lastEventId: string | undefined;
+    let reconnects = 0;
+    const open = (from: string | undefined) =>
+      server.stream('/streams/tickers/VRCL', from ? { lastEventId: from } : {});
+    // the first stream is open before the first post: a new stream starts from now
+    let stream: SseStream = await open(undefined);
+    const writer = (async () => {
+      for (let i = 0; i < 12; i++) {
+        written.push((await createPost(t, author, `$VRCL ${i}`)).id);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    })();
+    // the client: as EventSource does, reconnect with the last id whenever the stream ends;
+    // bounded, so that a lost event fails the test instead of hanging it
+    for (let attempt = 0; attempt < 30; attempt++) {
+      expect(stream.status).toBe(200);
+      for (;;) {
+        const event = await stream.next(10_000).catch(() => undefined);
+        if (!event) break;
+        received.push(event.json().id as string);
+        lastEventId = event.id;
+      }
+      reconnects += 1;
+      if (received.length >= 12) break;
+      stream = await open(lastEventId);
+    }
+    await writer;
+    expect(reconnects).toBeGreaterThan(1);
+    expect(received).toEqual(written);
+  }, 120_000);
 });
 
 describe('stream limits', () => {
