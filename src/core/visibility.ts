@@ -119,11 +119,7 @@ export function textVisible(
   postId: RawBuilder<string> | ReturnType<typeof sql.ref> | null,
   ticker?: PostVisibility['ticker'],
 ): RawBuilder<SqlBool> {
-  const mine = sql`mw.user_id = ${viewerId} and (mw.expires_at is null or mw.expires_at > now())`;
-  const phrases = sql`(select tsquery_or_all(mw.query) from muted_words mw
-    where ${mine} and mw.query is not null)`;
-  const fragments = sql`(select array_agg(mw.fragment) from muted_words mw
-    where ${mine} and mw.fragment is not null)`;
+  const mine = activeMutedWords(viewerId);
   const symbols = sql`(select array_agg(mw.symbol) from muted_words mw
     where ${mine} and mw.symbol is not null ${
       ticker === undefined
@@ -136,10 +132,31 @@ export function textVisible(
     ? sql`exists (select 1 from post_tickers pt where pt.post_id = ${postId} and pt.symbol = any(${symbols}::text[]))`
     : sql`exists (select 1 from unnest(${symbols}) s
         where ${text} ~* ('(^|[^[:alnum:]_])[$#]' || replace(s, '.', '\.') || '($|[^[:alnum:]_])'))`;
+  return sql<SqlBool>`${wordsVisible(viewerId, text)}
+    and not (${symbols} is not null and ${mentions})`;
+}
+
+function activeMutedWords(viewerId: Viewer) {
+  return sql`mw.user_id = ${viewerId} and (mw.expires_at is null or mw.expires_at > now())`;
+}
+
+/**
+ * The text part of the muted words: the text holds none of the viewer's active phrases and
+ * fragments (tickers are textVisible's other part). The live streams ask only this of the
+ * database; they match muted tickers against a post's tickers themselves.
+ */
+export function wordsVisible(
+  viewerId: Viewer,
+  text: RawBuilder<string> | ReturnType<typeof sql.ref>,
+): RawBuilder<SqlBool> {
+  const mine = activeMutedWords(viewerId);
+  const phrases = sql`(select tsquery_or_all(mw.query) from muted_words mw
+    where ${mine} and mw.query is not null)`;
+  const fragments = sql`(select array_agg(mw.fragment) from muted_words mw
+    where ${mine} and mw.fragment is not null)`;
   return sql<SqlBool>`(${phrases} is null or not (to_tsvector('simple', ${text}) @@ ${phrases}))
     and not (${fragments} is not null and exists (
-      select 1 from unnest(${fragments}) f where strpos(lower(${text}), f) > 0))
-    and not (${symbols} is not null and ${mentions})`;
+      select 1 from unnest(${fragments}) f where strpos(lower(${text}), f) > 0))`;
 }
 
 /** Whether either of the two users blocked the other. */

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
+import type { StreamKind, Subscriber } from './streams.events.js';
 import { frame, type Position, type StreamEvent } from './streams.events.js';
-import type { Hub, StreamKind, Subscriber } from './streams.hub.js';
+import type { Hub } from './streams.hub.js';
 
 /** Live events a stream holds while it replays; more than this and it ends (it can resume). */
 const MAX_PENDING = 1000;

@@ -5,13 +5,15 @@ import { invalid } from '../../lib/errors.js';
  * events a stream writes, and the event id, a keyset cursor into the streams' commit order.
  */
 
-/** A payload of the `pageshare_streams` channel (migration 0040). */
+/** A payload of the `pageshare_streams` channel (migrations 0040 and 0041). */
 export type Announcement =
   | { k: 'p'; id: string; s: number; t: string }
   | { k: 'r'; id: string; post: string; s: number; t: string }
   | { k: 'n'; id: string; user: string; s: number; t: string }
   | { k: 'u'; id: string }
-  | { k: 'd'; id: string };
+  | { k: 'd'; id: string }
+  /** a viewer's follows, mutes, blocks, muted words or watchlist changed (0041) */
+  | { k: 'v'; id: string };
 
 export const CHANNEL = 'pageshare_streams';
 
@@ -82,4 +84,20 @@ export function decodeEventId(raw: string, field: string): Position {
 /** The bytes of one event: `id:`, `event:` and one `data:` line (JSON has no raw newline). */
 export function frame(event: StreamEvent): string {
   return `id: ${encodeEventId(event.position)}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
+}
+
+export type StreamKind = 'public' | 'feed' | 'ticker' | 'watchlist' | 'notifications';
+
+/** One open stream, as the hub sees it. */
+export interface Subscriber {
+  kind: StreamKind;
+  /** The signed-in viewer, or null. */
+  viewerId: string | null;
+  /** The symbol of a ticker stream (upper case). */
+  ticker?: string;
+  deliver(event: StreamEvent): void;
+  /** Ends the stream (shutdown, a lost listener connection); the client resumes. */
+  end(): void;
+  /** A heartbeat. */
+  ping(): void;
 }

@@ -1,47 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Post } from '../../core/posts.schemas.js';
 import type { Db, Listener, ListenHandlers } from '../../db/index.js';
 import { AppError } from '../../lib/errors.js';
-import {
-  type Announcement,
-  CHANNEL,
-  type EventType,
-  type Position,
-  parseAnnouncement,
-  type StreamEvent,
-} from './streams.events.js';
-import {
-  type Candidate,
-  currentPosition,
-  eventNotification,
-  eventPost,
-  eventRepost,
-  type MatchMode,
-  matchCandidates,
-  postTickers,
-} from './streams.repository.js';
-
-export type StreamKind = 'public' | 'feed' | 'ticker' | 'watchlist' | 'notifications';
-
-/** One open stream, as the hub sees it. */
-export interface Subscriber {
-  kind: StreamKind;
-  /** The signed-in viewer, or null. */
-  viewerId: string | null;
-  /** The symbol of a ticker stream (upper case). */
-  ticker?: string;
-  deliver(event: StreamEvent): void;
-  /** Ends the stream (shutdown, a lost listener connection); the client resumes. */
-  end(): void;
-  /** A heartbeat. */
-  ping(): void;
-}
+import { CHANNEL, type Position, parseAnnouncement, type Subscriber } from './streams.events.js';
+import { type Audience, type Delivery, prepareEvent } from './streams.fanout.js';
+import { currentPosition, loadViewer } from './streams.repository.js';
+import { ViewerCache } from './streams.viewers.js';
 
 /** Announcements prepared at once (see Hub.limited). */
 const PREPARING = 2;
-
-/** Writes a prepared event to its streams; edits and deletes take the hub's place then. */
-type Delivery = (position: Position) => void;
 
 export interface HubOptions {
   db: Db;
@@ -54,12 +20,14 @@ export interface HubOptions {
 
 /**
  * The hub of one instance (docs/streams.md): one LISTEN connection, opened with the first
- * stream; every announcement is turned into an event once (the Post built for no viewer,
- * one statement judging it for every connected viewer), then written to the streams that
- * match. Announcements are handled one at a time, in the order they arrive (commit order),
- * so each stream receives its events in that order.
+ * stream; every announcement is turned into an event once (streams.fanout.ts: the Post built
+ * for no viewer, each stream's viewer judged from the in-memory ViewerCache), then written to
+ * the streams that match. Announcements are delivered one at a time, in the order they
+ * arrive (commit order), so each stream receives its events in that order.
  */
 export class Hub {
+  /** What the connected viewers' streams leave out (streams.viewers.ts). */
+  readonly viewers: ViewerCache;
   private readonly all = new Set<Subscriber>();
   private readonly byKind = {
     public: new Set<Subscriber>(),
@@ -77,7 +45,20 @@ export class Hub {
   /** The newest new post, repost or notification handled (its place in the commit order). */
   position: Position = { t: new Date(0), s: 0 };
 
-  constructor(private readonly options: HubOptions) {}
+  private readonly audience: Audience;
+
+  constructor(private readonly options: HubOptions) {
+    const db = options.db;
+    this.viewers = new ViewerCache((id) => loadViewer(db, id));
+    this.audience = {
+      db,
+      viewers: this.viewers,
+      postTargets: (tickers) => this.postTargets(tickers),
+      feeds: () => [...this.byKind.feed],
+      recipients: (user) => this.byRecipient.get(user),
+      position: () => this.position,
+    };
+  }
 
   get size(): number {
     return this.all.size;
@@ -193,17 +174,33 @@ export class Hub {
   private receive(payload: string): void {
     const announcement = parseAnnouncement(payload);
     if (!announcement) return;
-    const prepared = this.limited(() => this.prepare(announcement)).catch((error: unknown) => {
-      this.options.log.error({ err: error, announcement }, 'a stream event failed');
-      return undefined;
-    });
+    if (announcement.k === 'v') {
+      // the viewer is read again now; events after this one wait for it
+      const read = this.viewers.changed(announcement.id)?.catch((error: unknown) => {
+        this.options.log.error({ err: error }, 'a stream viewer could not be read again');
+        // their streams end and resume with a fresh read
+        for (const sub of [...this.all]) if (sub.viewerId === announcement.id) sub.end();
+      });
+      if (read) this.queue = this.queue.then(() => read);
+      return;
+    }
+    const prepared = this.limited(() => prepareEvent(this.audience, announcement)).catch(
+      (error: unknown) => {
+        this.options.log.error({ err: error, announcement }, 'a stream event failed');
+        return undefined;
+      },
+    );
     this.queue = this.queue.then(async () => {
-      const deliver = await prepared;
+      const deliver: Delivery | undefined = await prepared;
       // the place moves on in order: an edit or a delete delivered after this carries it
       if ('s' in announcement && announcement.s > this.position.s) {
         this.position = { t: new Date(announcement.t), s: announcement.s };
       }
-      deliver?.(this.position);
+      try {
+        await deliver?.(this.position);
+      } catch (error) {
+        this.options.log.error({ err: error, announcement }, 'a stream event failed');
+      }
     });
   }
 
@@ -233,82 +230,6 @@ export class Hub {
     return this.queue;
   }
 
-  /** The queries of one announcement; answers what writes it to the streams, in order. */
-  private async prepare(a: Announcement): Promise<Delivery | undefined> {
-    const db = this.options.db;
-    switch (a.k) {
-      case 'p': {
-        if (this.postTargets(null).length === 0) return undefined;
-        const post = await eventPost(db, a.id);
-        if (!post) return undefined;
-        const position = { t: new Date(a.t), s: a.s };
-        const targets = this.postTargets(post.tickers);
-        return this.fanOut(post.id, post, targets, post.tickers, 'feed', {
-          type: 'post',
-          position,
-          replayable: true,
-          flags: false,
-        });
-      }
-      case 'r': {
-        if (this.byKind.feed.size === 0) return undefined;
-        const found = await eventRepost(db, a.id);
-        if (!found) return undefined;
-        const position = { t: new Date(a.t), s: a.s };
-        return this.fanOut(found.post.id, found.post, [...this.byKind.feed], [], 'repost', {
-          type: 'post',
-          position,
-          replayable: true,
-          flags: true,
-          repostId: a.id,
-        });
-      }
-      case 'u': {
-        if (this.postTargets(null).length === 0) return undefined;
-        const post = await eventPost(db, a.id);
-        if (!post) return undefined;
-        return this.fanOut(
-          post.id,
-          post,
-          this.postTargets(post.tickers),
-          post.tickers,
-          'feed-any',
-          {
-            type: 'post.updated',
-            position: undefined,
-            replayable: false,
-            flags: true,
-          },
-        );
-      }
-      case 'd': {
-        if (this.postTargets(null).length === 0) return undefined;
-        const tickers = await postTickers(db, a.id);
-        return this.fanOut(a.id, { id: a.id }, this.postTargets(tickers), tickers, 'feed-any', {
-          type: 'post.deleted',
-          position: undefined,
-          replayable: false,
-          flags: false,
-        });
-      }
-      case 'n': {
-        const subs = this.byRecipient.get(a.user);
-        if (!subs?.size) return undefined;
-        const notification = await eventNotification(db, a.user, a.id);
-        if (!notification) return undefined;
-        const event: StreamEvent = {
-          type: 'notification',
-          data: JSON.stringify(notification),
-          position: { t: new Date(a.t), s: a.s },
-          replayable: true,
-        };
-        return () => {
-          for (const sub of [...subs]) sub.deliver(event);
-        };
-      }
-    }
-  }
-
   /** The streams a post may go to: public, its tickers', watchlists, feeds (null: any ticker). */
   private postTargets(tickers: readonly string[] | null): Subscriber[] {
     const targets = [...this.byKind.public, ...this.byKind.watchlist, ...this.byKind.feed];
@@ -318,81 +239,5 @@ export class Hub {
       for (const symbol of tickers) targets.push(...(this.byTicker.get(symbol) ?? []));
     }
     return targets;
-  }
-
-  /**
-   * Writes one event to the target streams that may show it. Anonymous public and ticker
-   * streams take it as built; every signed-in viewer is judged in one statement (a row per
-   * distinct viewer, mode and ticker), with their viewer fields where they can differ.
-   */
-  private async fanOut(
-    postId: string,
-    data: Post | { id: string },
-    targets: readonly Subscriber[],
-    tickers: readonly string[],
-    feedMode: MatchMode,
-    event: {
-      type: EventType;
-      /** undefined: the hub's place when it is delivered (edits and deletes) */
-      position: Position | undefined;
-      replayable: boolean;
-      flags: boolean;
-      repostId?: string;
-    },
-  ): Promise<Delivery | undefined> {
-    const shared: StreamEvent = {
-      type: event.type,
-      data: JSON.stringify(data),
-      position: event.position ?? this.position,
-      replayable: event.replayable,
-    };
-    const anonymous: Subscriber[] = [];
-    const candidates: Candidate[] = [];
-    const index = new Map<string, number>();
-    const waiting: Array<[Subscriber, number]> = [];
-    for (const sub of targets) {
-      if (sub.viewerId === null) {
-        anonymous.push(sub);
-        continue;
-      }
-      const mode: MatchMode =
-        sub.kind === 'feed' ? feedMode : sub.kind === 'watchlist' ? 'watchlist' : 'list';
-      if (mode === 'watchlist' && tickers.length === 0) continue;
-      const ticker = sub.kind === 'ticker' ? sub.ticker! : null;
-      const key = `${sub.viewerId} ${mode} ${ticker ?? ''}`;
-      let i = index.get(key);
-      if (i === undefined) {
-        i = candidates.length;
-        index.set(key, i);
-        candidates.push({ viewerId: sub.viewerId, mode, ticker });
-      }
-      waiting.push([sub, i]);
-    }
-    const passed =
-      candidates.length === 0
-        ? new Map()
-        : await matchCandidates(this.options.db, postId, candidates, {
-            flags: event.flags,
-            ...(event.repostId ? { repostId: event.repostId } : {}),
-          });
-    return (position) => {
-      if (!event.position) shared.position = position;
-      for (const sub of anonymous) sub.deliver(shared);
-      const personal = new Map<number, StreamEvent>();
-      for (const [sub, i] of waiting) {
-        if (!passed.has(i)) continue;
-        const viewer = passed.get(i);
-        if (!viewer || !(viewer.reacted || viewer.reposted || viewer.bookmarked)) {
-          sub.deliver(shared);
-          continue;
-        }
-        let own = personal.get(i);
-        if (!own) {
-          own = { ...shared, data: JSON.stringify({ ...data, viewer }) };
-          personal.set(i, own);
-        }
-        sub.deliver(own);
-      }
-    };
   }
 }

@@ -8,9 +8,16 @@ import {
 import type { Post } from '../../core/posts.schemas.js';
 import { postColumns, toPosts, type ViewerJson, viewerFlags } from '../../core/posts.view.js';
 import { userSummaryOf } from '../../core/users.js';
-import { contentVisible, postVisible, type Viewer, visibleTo } from '../../core/visibility.js';
+import {
+  contentVisible,
+  postVisible,
+  type Viewer,
+  visibleTo,
+  wordsVisible,
+} from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 import type { Position } from './streams.events.js';
+import type { ViewerState } from './streams.viewers.js';
 
 /**
  * The SQL of the live streams: the Post of an event (built once, for no viewer), which of the
@@ -71,6 +78,62 @@ export async function postTickers(db: Db, postId: string): Promise<string[]> {
     .where('post_id', '=', postId)
     .execute();
   return rows.map((r) => r.symbol);
+}
+
+/**
+ * What a connected viewer's streams leave out (streams.viewers.ts), in one statement: the
+ * lists' rules of core/visibility.ts, as sets (visibleTo: the viewer's mutes and blocks, and
+ * the blocks of the viewer). Expired muted words are left out; one that expires later
+ * carries its time.
+ */
+export async function loadViewer(db: Db, viewerId: string): Promise<ViewerState> {
+  const { rows } = await sql<{
+    follows: string[];
+    hidden: string[];
+    watchlist: string[];
+    words: Array<{ symbol: string | null; until: string | null }>;
+  }>`
+    select
+      array(select f.followee_id from follows f where f.follower_id = ${viewerId}) as follows,
+      array(select cf.target_id from content_filters cf where cf.user_id = ${viewerId}
+        union
+        select cf.user_id from content_filters cf
+        where cf.target_id = ${viewerId} and cf.type = 'block') as hidden,
+      array(select w.symbol from watchlist_items w where w.user_id = ${viewerId}) as watchlist,
+      coalesce((select json_agg(json_build_object('symbol', mw.symbol, 'until', mw.expires_at))
+        from muted_words mw
+        where mw.user_id = ${viewerId} and (mw.expires_at is null or mw.expires_at > now())
+      ), '[]') as words
+  `.execute(db);
+  const row = rows[0]!;
+  const until = (value: string | null) => (value === null ? null : new Date(value).getTime());
+  return {
+    follows: new Set(row.follows),
+    hidden: new Set(row.hidden),
+    watchlist: new Set(row.watchlist),
+    mutedSymbols: new Map(
+      row.words.filter((w) => w.symbol !== null).map((w) => [w.symbol!, until(w.until)]),
+    ),
+    mutedText: row.words.filter((w) => w.symbol === null).map((w) => until(w.until)),
+  };
+}
+
+/**
+ * Which of these viewers' muted phrases and fragments hide the post (core/visibility.ts
+ * wordsVisible, the lists' own rule): one statement for all of them.
+ */
+export async function hiddenByWords(
+  db: Db,
+  postId: string,
+  viewerIds: readonly string[],
+): Promise<Set<string>> {
+  if (viewerIds.length === 0) return new Set();
+  const { rows } = await sql<{ id: string }>`
+    select v.id from unnest(${viewerIds}::uuid[]) as v(id)
+    join posts p on p.id = ${postId}
+    where not (${wordsVisible(sql.ref<string>('v.id'), sql.ref('p.content'))})
+  `.execute(db);
+  return new Set(rows.map((r) => r.id));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Type } from 'typebox';
 import type { App } from '../../app-type.js';
-import { Hub, type StreamKind } from './streams.hub.js';
+import type { StreamKind } from './streams.events.js';
+import { Hub } from './streams.hub.js';
 import { streamSchema, TickerStreamParams } from './streams.schemas.js';
 import { openStream } from './streams.service.js';
 

@@ -4,8 +4,13 @@ import { notFound, unavailable } from '../../lib/errors.js';
 import { normalizeSymbol } from '../../lib/tickers.js';
 import { viewerId } from '../../plugins/auth.js';
 import { StreamConnection } from './streams.connection.js';
-import { decodeEventId, type Position, type StreamEvent } from './streams.events.js';
-import type { Hub, StreamKind } from './streams.hub.js';
+import {
+  decodeEventId,
+  type Position,
+  type StreamEvent,
+  type StreamKind,
+} from './streams.events.js';
+import type { Hub } from './streams.hub.js';
 import { replayFeed, replayNotifications, replayPosts } from './streams.repository.js';
 
 /** A reconnect replays at most this many events (docs/streams.md "Resume"). */
@@ -94,6 +99,16 @@ export async function openStream(
   }
   try {
     await hub.start();
+    // the viewer's follows, mutes, blocks and muted words, read once for all their streams
+    // (after the listener is up, so no change of them is missed in between)
+    if (viewer !== null && kind !== 'notifications') {
+      const admitted = release;
+      const forget = await hub.viewers.acquire(viewer);
+      release = () => {
+        forget();
+        admitted();
+      };
+    }
   } catch (error) {
     release();
     request.log.error({ err: error }, 'the stream listener could not start');

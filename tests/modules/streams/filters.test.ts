@@ -142,6 +142,75 @@ describe('stream filters', () => {
     stream.close();
   });
 
+  it('follows what changes while the stream is open: follows, mutes, blocks, muted words, watchlist', async () => {
+    const viewer = await createUser(t);
+    const [author, blocker, other] = await Promise.all([
+      createUser(t),
+      createUser(t),
+      createUser(t),
+    ]);
+    const feed = await server.stream('/streams/feed', { token: viewer.token });
+    const everyone = await server.stream('/streams/public', { token: viewer.token });
+    const watched = await server.stream('/streams/watchlist', { token: viewer.token });
+    // each change is followed by a post it hides or shows, then a marker from `other`, who
+    // every stream shows: the next event tells what the change did
+    const marker = (text: string) => createPost(t, other, `${text} $WTCH`);
+    await act(t, viewer, 'POST', `/users/${other.id}/follow`);
+    // the watchlist changes while the stream is open too: the markers reach it
+    await act(t, viewer, 'PUT', '/users/me/watchlist/WTCH');
+    const expectNext = async (stream: typeof feed, id: string) =>
+      expect((await nextEvent(stream, 'post')).json()).toMatchObject({ id });
+
+    // follow: the author's next post reaches the feed
+    await act(t, viewer, 'POST', `/users/${author.id}/follow`);
+    const followed = await createPost(t, author, 'now followed');
+    await expectNext(feed, followed.id);
+    await expectNext(everyone, followed.id);
+
+    // muted word added: hidden everywhere; removed: shown again
+    const word = await act(t, viewer, 'POST', '/users/me/muted-words', { word: 'rugpull' });
+    await createPost(t, author, 'a RUGPULL here $WTCH');
+    let mark = await marker('marker one');
+    await expectNext(feed, mark.id);
+    await expectNext(everyone, mark.id);
+    await expectNext(watched, mark.id);
+    await act(t, viewer, 'DELETE', `/users/me/muted-words/${word.json().id}`);
+    const unmuted = await createPost(t, author, 'rugpull again $WTCH');
+    await expectNext(feed, unmuted.id);
+    await expectNext(everyone, unmuted.id);
+    await expectNext(watched, unmuted.id);
+
+    // muted ticker: hidden from the watchlist and public streams
+    await act(t, viewer, 'POST', '/users/me/muted-words', { word: '$WTCH' });
+    await createPost(t, author, 'muted ticker $WTCH');
+    mark = await createPost(t, other, 'marker two');
+    await expectNext(feed, mark.id);
+    await expectNext(everyone, mark.id);
+
+    // mute: the author leaves the public stream and the feed (a followee the viewer may not see)
+    await act(t, viewer, 'POST', `/users/${author.id}/mute`);
+    await createPost(t, author, 'muted author');
+    mark = await createPost(t, other, 'marker three');
+    await expectNext(feed, mark.id);
+    await expectNext(everyone, mark.id);
+    await act(t, viewer, 'DELETE', `/users/${author.id}/mute`);
+
+    // unfollow: the author leaves the feed, not the public stream
+    await act(t, viewer, 'DELETE', `/users/${author.id}/follow`);
+    const unfollowed = await createPost(t, author, 'no longer followed');
+    mark = await createPost(t, other, 'marker four');
+    await expectNext(everyone, unfollowed.id);
+    await expectNext(feed, mark.id);
+    await expectNext(everyone, mark.id);
+
+    // someone blocks the viewer while the stream is open: their posts leave it
+    await act(t, blocker, 'POST', `/users/${viewer.id}/block`);
+    await createPost(t, blocker, 'from a user who just blocked me');
+    mark = await createPost(t, other, 'marker five');
+    await expectNext(everyone, mark.id);
+    for (const stream of [feed, everyone, watched]) stream.close();
+  });
+
   it('takes ?access_token= on stream routes only', async () => {
     const viewer = await createUser(t);
     const res = await t.request({ method: 'GET', url: `/users/me?access_token=${viewer.token}` });
