@@ -29,24 +29,7 @@ export async function deletePostAs(
   const post = await requireLivePost(db, postId, { includeSuspended: true });
   const own = post.author_id === user.id;
   if (!own && !user.isAdmin) throw forbidden('only the author or an admin may delete this post');
-  await inTransaction(db, async (trx) => {
-    const result = await trx
-      .updateTable('posts')
-      .set({ deleted_at: sql`now()` })
-      .where('id', '=', postId)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) throw notFound('post');
-    if (!own) {
-      await recordAudit(trx, {
-        actorId: user.id,
-        action: 'delete_post',
-        targetType: 'post',
-        targetId: postId,
-        reason,
-      });
-    }
-  });
+  await softDelete(db, 'post', postId, own ? null : { actorId: user.id, reason });
 }
 
 export async function deleteCommentAs(
@@ -60,21 +43,33 @@ export async function deleteCommentAs(
   if (!own && !user.isAdmin) {
     throw forbidden("only the comment's author, the post's author or an admin may delete it");
   }
+  await softDelete(db, 'comment', commentId, own ? null : { actorId: user.id, reason });
+}
+
+/**
+ * The delete itself, in one transaction with its audit entry when it is a moderation action
+ * (`audit` set); 404 when the row was deleted in between.
+ */
+async function softDelete(
+  db: Db,
+  kind: 'post' | 'comment',
+  id: string,
+  audit: { actorId: string; reason: string | null } | null,
+): Promise<void> {
   await inTransaction(db, async (trx) => {
     const result = await trx
-      .updateTable('comments')
+      .updateTable(kind === 'post' ? 'posts' : 'comments')
       .set({ deleted_at: sql`now()` })
-      .where('id', '=', commentId)
+      .where('id', '=', id)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) throw notFound('comment');
-    if (!own) {
+    if (result.numUpdatedRows === 0n) throw notFound(kind);
+    if (audit) {
       await recordAudit(trx, {
-        actorId: user.id,
-        action: 'delete_comment',
-        targetType: 'comment',
-        targetId: commentId,
-        reason,
+        ...audit,
+        action: kind === 'post' ? 'delete_post' : 'delete_comment',
+        targetType: kind,
+        targetId: id,
       });
     }
   });
