@@ -79,9 +79,9 @@ export interface NotificationGroupRow {
  * (newest time, key), newest group first.
  *
  * A group is judged by all its members: one that ended on an earlier page must not come back
- * smaller on the next. Its members share its UTC day, so the next page reads the
- * notifications up to the end of the day of the cursor, groups them, and keeps the groups
- * after the cursor. Visibility comes first: an actor the viewer has since blocked is not one
+ * smaller on the next. Its members share its UTC day, so a page reads the notifications of
+ * whole days up to the end of the cursor's day, groups them, and keeps the groups after the
+ * cursor; only as many days back as a full page needs (the window grows until it holds one). Visibility comes first: an actor the viewer has since blocked is not one
  * of the three shown, nor counted.
  */
 export async function selectNotificationGroups(
@@ -89,6 +89,37 @@ export async function selectNotificationGroups(
   userId: string,
   page: Keyset,
   unread: boolean,
+): Promise<NotificationGroupRow[]> {
+  // Whole UTC days are read, newest first: 2, then 8, 32... days back from the cursor's day,
+  // until a window holds a full page. That is exact: a group lies within one day, so every
+  // group in the window is whole, and a group outside it is older than all of them.
+  const end = page.cursor ? page.cursor.t : new Date();
+  let oldest: Date | null | undefined;
+  for (let days = 2; ; days *= 4) {
+    const from = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate()));
+    from.setUTCDate(from.getUTCDate() - (days - 1));
+    const rows = await groupsSince(db, userId, page, unread, from);
+    if (rows.length > page.limit) return rows;
+    if (oldest === undefined) {
+      const row = await db
+        .selectFrom('notifications')
+        .select('created_at')
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .limit(1)
+        .executeTakeFirst();
+      oldest = row?.created_at ?? null;
+    }
+    if (oldest === null || oldest >= from) return rows;
+  }
+}
+
+async function groupsSince(
+  db: Db,
+  userId: string,
+  page: Keyset,
+  unread: boolean,
+  from: Date,
 ): Promise<NotificationGroupRow[]> {
   const groupKey = sql<string>`case when n.type in ('like', 'repost', 'follow')
     then md5(n.type || '/' || coalesce(n.post_id::text, '') || '/' || coalesce(n.comment_id::text, '')
@@ -105,6 +136,7 @@ export async function selectNotificationGroups(
       'n.created_at',
       'n.read_at',
     ])
+    .where('n.created_at', '>=', from)
     .$if(page.cursor !== undefined, (qb) =>
       qb.where(
         sql<boolean>`n.created_at < date_trunc('day', ${page.cursor!.t}::timestamptz at time zone 'UTC') at time zone 'UTC' + interval '1 day'`,

@@ -232,6 +232,26 @@ describe('GET /notifications?grouped=true', () => {
     expect(whole.reduce((n, g) => n + g.actor_count, 0)).toBe(1 + 2 + 3 + 4 + 1 + 4);
   });
 
+  it('finds groups days, months and years apart, on one page and page by page', async () => {
+    const ada = await createUser(t);
+    const ben = await createUser(t);
+    const ages = [0, 3, 40, 200, 900];
+    const posts = [];
+    for (const age of ages) {
+      const post = await createPost(t, ada, `${age} days old`);
+      await t.request({ method: 'POST', url: `/posts/${post.id}/reactions`, token: ben.token });
+      await sql`update notifications set created_at = now() - make_interval(days => ${age})
+        where user_id = ${ada.id} and post_id = ${post.id}`.execute(t.db);
+      posts.push(post.id);
+    }
+    const whole = (await groups(ada, '&limit=50')).items;
+    expect(whole.map((g) => g.post?.id)).toEqual(posts);
+    const walked = await walkPages((cursor) =>
+      groups(ada, `&limit=1${cursor ? `&cursor=${cursor}` : ''}`),
+    );
+    expect(walked.items.map((g) => g.post?.id)).toEqual(posts);
+  });
+
   it('marks a group read when all of it is read, and filters unread groups', async () => {
     const [ada, ben, cy] = [await createUser(t), await createUser(t), await createUser(t)];
     const post = await createPost(t, ada, 'p');
