@@ -81,9 +81,20 @@ export function decodeEventId(raw: string, field: string): Position {
   return { t, s: parsed[1] as number };
 }
 
-/** The bytes of one event: `id:`, `event:` and one `data:` line (JSON has no raw newline). */
+const framed = new WeakMap<StreamEvent, string>();
+
+/**
+ * The bytes of one event: `id:`, `event:` and one `data:` line (JSON has no raw newline).
+ * Built once per event, whatever the number of streams it is written to (an event's place
+ * is fixed by the time it is first written).
+ */
 export function frame(event: StreamEvent): string {
-  return `id: ${encodeEventId(event.position)}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
+  let text = framed.get(event);
+  if (text === undefined) {
+    text = `id: ${encodeEventId(event.position)}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
+    framed.set(event, text);
+  }
+  return text;
 }
 
 export type StreamKind = 'public' | 'feed' | 'ticker' | 'watchlist' | 'notifications';
