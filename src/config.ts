@@ -127,7 +127,7 @@ export const SETTINGS = {
   }),
   REDIS_URL: setting({
     type: Url('redis:', 'rediss:'),
-    help: 'Shared store for rate limits across instances. Unset: in-process',
+    help: 'Shared by the instances: rate limits, and the live streams’ announcements (one instance listens to the database and relays through Redis pub/sub). Unset: rate limits in-process, and every instance listens itself',
     example: 'redis://127.0.0.1:6379',
   }),
   RATE_LIMIT_MAX: setting({

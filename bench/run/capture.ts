@@ -38,6 +38,7 @@ export async function captureQueries(
     db,
     kind: 'postgres',
     describe: 'benchmark capture',
+    identity: 'benchmark capture',
     ping: async () => {
       const started = performance.now();
       await sql`select 1`.execute(db);

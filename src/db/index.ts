@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -20,6 +20,11 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Human-readable place of the database, without credentials. */
   describe: string;
+  /**
+   * Names this database among others: instances of one PostgreSQL database have the same
+   * (server and database name); an embedded one in memory has its own.
+   */
+  identity: string;
   /** Round trip to the database; rejects when it is unreachable or slower than timeoutMs. */
   ping(timeoutMs?: number): Promise<number>;
   /**
@@ -100,10 +105,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       }),
     });
     const where = new URL(options.databaseUrl);
+    const describe = `PostgreSQL at ${where.hostname}:${where.port || 5432}${where.pathname}`;
     return {
       db,
       kind: 'postgres',
-      describe: `PostgreSQL at ${where.hostname}:${where.port || 5432}${where.pathname}`,
+      describe,
+      identity: describe,
       ping: (timeoutMs) => ping(db, timeoutMs),
       listen: (channel, handlers) =>
         listenPostgres(options.databaseListenUrl ?? options.databaseUrl!, channel, handlers),
@@ -125,6 +132,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     db,
     kind: 'pglite',
     describe: `embedded PostgreSQL (PGlite) in ${options.pgliteDataDir}`,
+    identity:
+      options.pglite || options.pgliteDataDir.startsWith('memory://')
+        ? `pglite:${randomUUID()}`
+        : `pglite:${options.pgliteDataDir}`,
     ping: (timeoutMs) => ping(db, timeoutMs),
     // through the dialect's queue, so LISTEN never lands inside another caller's transaction
     listen: (channel, handlers) =>

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { App } from '../../app-type.js';
 import type { StreamKind } from './streams.events.js';
 import { Hub } from './streams.hub.js';
+import { listenThroughRedis } from './streams.relay.js';
 import { streamSchema, TickerStreamParams } from './streams.schemas.js';
 import { openStream } from './streams.service.js';
 
@@ -30,7 +31,20 @@ export default async function streamsRoutes(app: App) {
   const config = app.config;
   const hub = new Hub({
     db: app.db,
-    listen: (channel, handlers) => app.database.listen(channel, handlers),
+    // with REDIS_URL one instance of the fleet listens and relays (streams.relay.ts)
+    listen: (channel, handlers) =>
+      config.redisUrl
+        ? listenThroughRedis(
+            {
+              redisUrl: config.redisUrl,
+              database: app.database.identity,
+              listen: (c, h) => app.database.listen(c, h),
+              log: app.log,
+            },
+            channel,
+            handlers,
+          )
+        : app.database.listen(channel, handlers),
     log: app.log,
     maxPerUser: config.streamMaxPerUser,
     max: config.streamMax,
