@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js';
 import { blocked, invalid, notFound } from '../lib/errors.js';
-import { blockExists } from './visibility.js';
+import { authorLive, blockExists } from './visibility.js';
 
 /**
  * The checks a route makes before it acts on someone else's thing (docs/rules.md "Deletion",
@@ -14,20 +14,30 @@ import { blockExists } from './visibility.js';
  */
 export interface LiveOptions {
   includeSuspended?: boolean;
+  /**
+   * For reading: a suspended author's content is found for this viewer when they may see it
+   * (the author, an admin: core/visibility.ts authorLive), as the lists show it.
+   */
+  viewer?: string | null;
 }
 
 /** A live post's id and author, or 404. */
 export async function requireLivePost(
   db: Db,
   postId: string,
-  { includeSuspended = false }: LiveOptions = {},
+  { includeSuspended = false, viewer }: LiveOptions = {},
 ) {
   const post = await db
     .selectFrom('posts')
     .select(['id', 'author_id'])
     .where('id', '=', postId)
     .where('deleted_at', 'is', null)
-    .$if(!includeSuspended, (qb) => qb.where('author_suspended', '=', false))
+    .$if(!includeSuspended && viewer === undefined, (qb) =>
+      qb.where('author_suspended', '=', false),
+    )
+    .$if(!includeSuspended && viewer !== undefined, (qb) =>
+      qb.where(authorLive('posts', viewer ?? null)),
+    )
     .executeTakeFirst();
   if (!post) throw notFound('post');
   return post;

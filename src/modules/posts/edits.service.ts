@@ -75,9 +75,11 @@ export async function listEdits(
   db: Db,
   postId: string,
   query: PageQuery,
+  viewerId: string | null,
 ): Promise<PageResult<PostEdit>> {
   const page = keyset(query);
-  await requireLivePost(db, postId);
+  // a suspended author's post: its history is theirs and the admins' to read, as the post is
+  await requireLivePost(db, postId, { viewer: viewerId });
   const rows = await selectEdits(db, postId, page);
   return page.page(
     rows,

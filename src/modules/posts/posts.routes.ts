@@ -117,7 +117,7 @@ export default async function postsRoutes(app: App) {
         response: { 200: Page(PostEdit) },
       },
     },
-    async (request) => listEdits(app.db, request.params.post_id, request.query),
+    async (request) => listEdits(app.db, request.params.post_id, request.query, viewerId(request)),
   );
 
   app.delete(

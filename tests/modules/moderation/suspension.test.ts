@@ -155,6 +155,20 @@ describe('suspension', () => {
     expect((await lift(s.admin, s.ben)).statusCode).toBe(200); // idempotent
   });
 
+  it("keeps a suspended author's edit history for the author and admins, 404 to others", async () => {
+    const s = await scene();
+    const edited = await call(s.ben, 'PATCH', `/posts/${s.bens.id}`, { content: 'edited $X' });
+    expect(edited.statusCode, edited.body).toBe(200);
+    await suspend(s.admin, s.ben);
+    const history = (viewer: TestUser | null) => call(viewer, 'GET', `/posts/${s.bens.id}/edits`);
+    for (const viewer of [s.ben, s.admin]) {
+      const res = await history(viewer);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().items).toHaveLength(1);
+    }
+    for (const viewer of [s.cy, null]) expectError(await history(viewer), 404, 'not_found');
+  });
+
   it("refuses the suspended user's writes with 403 suspended, but lets them read and manage their own account", async () => {
     const s = await scene();
     await suspend(s.admin, s.ben);
