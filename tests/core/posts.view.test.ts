@@ -62,10 +62,10 @@ describe('the Post builder', () => {
 
   it('builds a whole rich page in the same number of queries as a page of one', async () => {
     const { db, counter } = countingDb(t.db);
-    const one = await listPosts(db, { viewerId: viewer.id }, { limit: 1 });
+    const one = (await listPosts(db, { viewerId: viewer.id }, { limit: 1 })).value();
     const forOne = counter.count;
     counter.reset();
-    const twenty = await listPosts(db, { viewerId: viewer.id }, { limit: 20 });
+    const twenty = (await listPosts(db, { viewerId: viewer.id }, { limit: 20 })).value();
     const forTwenty = counter.count;
 
     expect(one.items).toHaveLength(1);
@@ -81,8 +81,8 @@ describe('the Post builder', () => {
       expect(post.viewer).toEqual({ reacted: true, reposted: true, bookmarked: true });
     }
     expect(new Set(twenty.items.map((p) => p.quoted_post?.id)).size).toBe(20);
-    // one statement for the page, one for the quoted posts
-    expect(forOne).toBe(2);
+    // one statement for the page, the quoted posts included
+    expect(forOne).toBe(1);
     expect(forTwenty).toBe(forOne);
   });
 
@@ -90,7 +90,9 @@ describe('the Post builder', () => {
     const { db, counter } = countingDb(t.db);
     const author = await createUser(t);
     await createPost(t, author, 'plain $SPY');
-    const page = await listPosts(db, { viewerId: null, authorId: author.id }, { limit: 20 });
+    const page = (
+      await listPosts(db, { viewerId: null, authorId: author.id }, { limit: 20 })
+    ).value();
     expect(page.items).toHaveLength(1);
     expect(counter.count).toBe(1);
   });

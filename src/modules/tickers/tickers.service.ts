@@ -4,6 +4,7 @@ import type { Post } from '../../core/posts.schemas.js';
 import { ensureTickers } from '../../core/tickers.js';
 import type { Db } from '../../db/index.js';
 import { invalid, notFound } from '../../lib/errors.js';
+import type { JsonText } from '../../lib/json-text.js';
 import { normalizeSymbol } from '../../lib/tickers.js';
 import {
   deleteWatchlistItem,
@@ -45,7 +46,7 @@ export async function getTickerPosts(
   rawSymbol: string,
   query: PageQuery,
   viewerId: string | null,
-): Promise<PageResult<Post>> {
+): Promise<JsonText<PageResult<Post>>> {
   const symbol = normalizeSymbol(rawSymbol);
   if (symbol === undefined || !(await tickerExists(db, symbol))) throw notFound('ticker');
   return listPosts(db, { viewerId, ticker: symbol }, query);
