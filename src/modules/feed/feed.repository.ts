@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Keyset } from '../../core/keyset.js';
 import { postJson, userSummaryJson } from '../../core/posts.view.js';
-import { userSummaryOf } from '../../core/users.js';
 import { authorLive, contentVisible, postVisible, visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 
