@@ -28,7 +28,7 @@
  * Visibility (mutes, blocks, deleted posts: core/visibility.ts) is the caller's WHERE: the builder
  * shows what it is given.
  */
-import { type RawBuilder, sql } from 'kysely';
+import { createQueryId, PostgresQueryCompiler, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { JsonText } from '../lib/json-text.js';
 import type { Keyset, PageResult } from './keyset.js';
@@ -159,15 +159,8 @@ function jsonObject(fields: Array<[string, RawBuilder<unknown>]>): RawBuilder<un
   )})`;
 }
 
-/**
- * The Post of the posts row under `alias` (default `posts`) as JSON text, written by
- * PostgreSQL in the shape of the Post schema, its quoted post included (one level deep, as
- * toPosts builds it: a deleted quoted post, or one by a suspended author the viewer may not
- * see, is `{ id, deleted: true }`). Times are ISO text as Date.toISOString writes them. The
- * column comes back as text, so the page goes to the socket without a JSON.parse and a
- * serializer pass (docs/performance.md "Pages as JSON text").
- */
-export function postJson(viewerId: string | null, alias = 'posts'): RawBuilder<string> {
+/** The expression of postJson, built as Kysely nodes (its text is compiled once: jsonTemplate). */
+function postJsonExpression(viewerId: string | null, alias: string): RawBuilder<string> {
   const quotedId = sql.ref(`${alias}.quoted_post_id`);
   const quoted = sql`case when ${quotedId} is null then null else coalesce(
     (select ${jsonObject([...postFields('q', viewerId, isoTime), ['quoted_post', sql`null`]])}
@@ -177,6 +170,45 @@ export function postJson(viewerId: string | null, alias = 'posts'): RawBuilder<s
     ...postFields(alias, viewerId, isoTime),
     ['quoted_post', quoted],
   ])}::text`;
+}
+
+/** A UUID that stands for the viewer while a template is compiled. */
+const VIEWER_MARK = '00000000-0000-4000-8000-00000000feed';
+const templates = new Map<string, TemplateStringsArray>();
+
+/**
+ * The SQL text of postJson for an alias, anonymous or for a viewer, cut where the viewer's id
+ * goes. The expression is ~600 Kysely nodes; building and compiling it on every request cost
+ * more Node CPU than the rest of the request (docs/performance.md "Pages as JSON text"), and
+ * only the viewer's id changes between requests. Its only parameter is the viewer's id.
+ */
+function jsonTemplate(alias: string, anonymous: boolean): TemplateStringsArray {
+  const key = `${alias}:${anonymous}`;
+  let fragments = templates.get(key);
+  if (!fragments) {
+    const node = postJsonExpression(anonymous ? null : VIEWER_MARK, alias).toOperationNode();
+    const compiled = new PostgresQueryCompiler().compileQuery(node, createQueryId());
+    if (compiled.parameters.some((p) => p !== VIEWER_MARK)) {
+      throw new Error('postJson: a parameter other than the viewer id');
+    }
+    const parts = compiled.sql.split(/\$\d+/);
+    fragments = Object.assign(parts, { raw: parts }) as unknown as TemplateStringsArray;
+    templates.set(key, fragments);
+  }
+  return fragments;
+}
+
+/**
+ * The Post of the posts row under `alias` (default `posts`) as JSON text, written by
+ * PostgreSQL in the shape of the Post schema, its quoted post included (one level deep, as
+ * toPosts builds it: a deleted quoted post, or one by a suspended author the viewer may not
+ * see, is `{ id, deleted: true }`). Times are ISO text as Date.toISOString writes them. The
+ * column comes back as text, so the page goes to the socket without a JSON.parse and a
+ * serializer pass (docs/performance.md "Pages as JSON text").
+ */
+export function postJson(viewerId: string | null, alias = 'posts'): RawBuilder<string> {
+  const fragments = jsonTemplate(alias, viewerId === null);
+  return sql<string>(fragments, ...fragments.slice(1).map(() => viewerId));
 }
 
 /** The UserSummary of the user whose id is in `column`, as JSON text (null when there is none). */
