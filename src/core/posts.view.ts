@@ -1,30 +1,29 @@
 /**
- * The one way to build a Post, for a whole page at once, in a fixed number of queries:
- * ONE statement for the page (author, tickers, media, poll, stats and viewer flags come as
- * correlated subselects / json_agg of each row) plus, only when some post on the page quotes
- * another, ONE statement for the quoted posts. Whatever the page holds: 1 or 2 queries.
+ * The one way to build Posts. The fields are written once (`postFields`: SQL expressions on a
+ * posts row, in the order of the Post schema) and come out in two forms:
  *
- * API:
- * - `postColumns(viewerId)`: the select expressions of a Post row, for any query where the
- *   `posts` table is in scope under the name `posts` (joined, or the FROM itself).
- * - `toPosts(db, rows, viewerId)`: rows selected with postColumns → Post objects, in the same
- *   order (one more query for the quoted posts). A row may carry `reposted_by` (a UserSummary,
- *   e.g. `userSummaryOf` of core/users.ts, or null): it is copied onto the Post.
- * - `toPostPage(db, rows, keyset, key, viewerId)`: the same for limit+1 rows, as a page
- *   `{ items, next_cursor }` (core/keyset.ts); `key` gives the (time, id) the query orders by.
- * - `findPosts(db, ids, viewerId)`: live posts by id, in the order of `ids` (missing, deleted
- *   ones left out).
+ * - **JSON text, for lists** (every list of posts: the feeds, GET /posts, a user's posts, a
+ *   ticker's posts, bookmarks, post search). `postJson(viewerId)` is one select expression:
+ *   PostgreSQL writes the whole Post, its quoted post included, as JSON text, one statement a
+ *   page whatever the page holds; `toPostPageJson(rows, keyset, key)` joins limit+1 rows into
+ *   the page `{ items, next_cursor }` as a JsonText (lib/json-text.ts), which the reply sends
+ *   as it is (plugins/json-text.ts): no JSON.parse of the rows, no serializer pass.
+ *   `userSummaryJson(column).as('reposted_by')` adds `reposted_by` to a feed's row.
+ * - **Objects, for one post** (GET /posts/{id}, an edit's answer, a pinned post, a live
+ *   stream's event): `postColumns(viewerId)` selects the parts, `toPosts(db, rows, viewerId)`
+ *   builds Post objects in the same order (one more query for the quoted posts; a row's
+ *   `reposted_by` is copied), `findPosts(db, ids, viewerId)` reads live posts by id.
  *
  * Reuse, e.g. bookmarks (ordered by bookmark time):
  *   const rows = await db.selectFrom('bookmarks')
  *     .innerJoin('posts', 'posts.id', 'bookmarks.post_id')
- *     .select(postColumns(viewerId)).select('bookmarks.created_at as bookmarked_at')
+ *     .select(postJson(viewerId).as('post_json'))
+ *     .select(['posts.id', 'bookmarks.created_at as bookmarked_at'])
  *     .where('bookmarks.user_id', '=', viewerId).where('posts.deleted_at', 'is', null)
  *     .where(page.after('bookmarks.created_at', 'bookmarks.post_id'))
  *     .orderBy('bookmarks.created_at', 'desc').orderBy('bookmarks.post_id', 'desc')
  *     .limit(page.fetch).execute();
- *   return toPostPage(db, rows, page, (r) => ({ t: r.bookmarked_at, id: r.id }), viewerId);
- * A feed adds `userSummaryOf(column).as('reposted_by')` (or null) for posts seen through a repost.
+ *   return toPostPageJson(rows, page, (r) => ({ t: r.bookmarked_at, id: r.id }));
  * Visibility (mutes, blocks, deleted posts: core/visibility.ts) is the caller's WHERE: the builder
  * shows what it is given.
  */
@@ -294,23 +293,6 @@ export async function toPosts(
       : null,
     ...(row.reposted_by ? { reposted_by: row.reposted_by } : {}),
   }));
-}
-
-/** limit+1 rows → a page of Posts; `key` is the (time, id) pair the query orders by. */
-export async function toPostPage<R extends PostRowWithRepost>(
-  db: Db,
-  rows: readonly R[],
-  page: Pick<Keyset, 'limit' | 'page'>,
-  key: (row: R) => { t: Date; id: string },
-  viewerId: string | null,
-): Promise<PageResult<Post>> {
-  const posts = await toPosts(db, rows.slice(0, page.limit), viewerId);
-  const paired = rows.map((row, i) => ({ row, post: posts[i] }));
-  return page.page(
-    paired,
-    ({ row }) => key(row),
-    ({ post }) => post!,
-  );
 }
 
 /** Live posts by id, in the order of `ids`; 1 or 2 queries. */
