@@ -90,10 +90,17 @@ for (const file of positionals) {
       (url === '' ? 'other native (V8, libuv, runtime)' : 'other');
     parts.set(part, (parts.get(part) ?? 0) + us);
   }
-  console.log(`${file}: ${(total / 1000).toFixed(0)} ms sampled`);
-  console.log('\nparts (self time of their frames):');
-  for (const [name, us] of [...parts].sort((a, b) => b[1] - a[1]))
-    console.log(`${fmt(us)}  ${name}`);
+  const busy =
+    total - (parts.get('idle') ?? 0) - (parts.get('startup: loading and compiling modules') ?? 0);
+  console.log(
+    `${file}: ${(total / 1000).toFixed(0)} ms sampled, ${(busy / 1000).toFixed(0)} ms busy ` +
+      '(not idle, not starting)',
+  );
+  console.log('\nparts (self time of their frames; last column: share of the busy time):');
+  for (const [name, us] of [...parts].sort((a, b) => b[1] - a[1])) {
+    const share = /^(idle|startup)/.test(name) ? '' : `${((100 * us) / busy).toFixed(1)} %`;
+    console.log(`${fmt(us)} ${share.padStart(7)}  ${name}`);
+  }
   console.log(`\ntop ${values.top} frames by self time:`);
   for (const [name, us] of [...frames].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
     console.log(`${fmt(us)}  ${name}`);
