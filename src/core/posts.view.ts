@@ -187,10 +187,13 @@ function jsonTemplate(alias: string, anonymous: boolean): TemplateStringsArray {
   if (!fragments) {
     const node = postJsonExpression(anonymous ? null : VIEWER_MARK, alias).toOperationNode();
     const compiled = new PostgresQueryCompiler().compileQuery(node, createQueryId());
-    if (compiled.parameters.some((p) => p !== VIEWER_MARK)) {
-      throw new Error('postJson: a parameter other than the viewer id');
-    }
     const parts = compiled.sql.split(/\$\d+/);
+    if (
+      compiled.parameters.some((p) => p !== VIEWER_MARK) ||
+      parts.length !== compiled.parameters.length + 1
+    ) {
+      throw new Error('postJson: its SQL must have the viewer id as its only parameter');
+    }
     fragments = Object.assign(parts, { raw: parts }) as unknown as TemplateStringsArray;
     templates.set(key, fragments);
   }
