@@ -39,7 +39,7 @@ export async function getTickerPage(db: Db, rawSymbol: string) {
  * GET /tickers/{symbol}/posts: the ticker's live posts, newest first, read along the
  * post_tickers index; the viewer's mutes and blocks left out (a mute hides a user's posts from
  * ticker streams). The symbol is read as on the ticker page: any case, `$` or `#`
- * allowed; malformed or never mentioned is 404. 2 queries (3 when a post quotes another).
+ * allowed; malformed or never mentioned is 404. 2 queries: the ticker, then the page.
  */
 export async function getTickerPosts(
   db: Db,
