@@ -16,6 +16,7 @@ import { docsPlugin } from './plugins/docs.js';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.js';
 import { gracefulClosePlugin } from './plugins/graceful-close.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
+import { jsonTextPlugin } from './plugins/json-text.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { requestContextPlugin, requestIdOf } from './plugins/request-context.js';
 import { requestLimitsPlugin } from './plugins/request-limits.js';
@@ -104,6 +105,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(requestContextPlugin);
   await app.register(errorsPlugin, { recordError: (error) => recordBackendError(db, error) });
   await app.register(jsonBodyPlugin);
+  await app.register(jsonTextPlugin);
   await app.register(gracefulClosePlugin);
   await app.register(requestLimitsPlugin);
   await app.register(securityPlugin);

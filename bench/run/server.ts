@@ -3,7 +3,11 @@ import { createWriteStream } from 'node:fs';
 import net from 'node:net';
 import { ROOT_DIR } from '../lib/common.js';
 
-/** The API as it runs in production, in a child process: `node --import tsx src/server.ts`. */
+/**
+ * The API as it runs in production, in a child process: `node --import tsx src/server.ts`.
+ * BENCH_API_NODE_ARGS adds node flags, e.g. `--cpu-prof --cpu-prof-dir=bench/.cache/prof` to
+ * profile the API under a scenario (the profile is written when the run stops it).
+ */
 export interface RunningServer {
   base: string;
   pid: number;
@@ -27,7 +31,8 @@ export async function startServer(
   env: Record<string, string>,
   logFile: string,
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { type Static, Type } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../lib/schemas.js';
+import { isoTime } from './sql.js';
 
 /** A poll as every answer shows it: inside its post, and alone after a vote or for results. */
 export const Poll = Type.Object(
@@ -18,8 +19,8 @@ export const Poll = Type.Object(
 );
 export type Poll = Static<typeof Poll>;
 
-/** Poll as json_build_object returns it: expires_at is a string in the session's time zone. */
-export type PollJson = Omit<Poll, 'expires_at'> & { expires_at: string };
+/** Poll as pollObject returns it: already the Poll (expires_at as ISO text, core/sql.ts). */
+export type PollJson = Poll;
 
 /**
  * The Poll of the poll aliased `pl`, with the viewer's vote. The tallies are counters kept by
@@ -37,12 +38,8 @@ export function pollObject(viewerId: string | null): RawBuilder<PollJson> {
       from poll_options o where o.poll_id = pl.id
     ),
     'total_votes', pl.total_votes,
-    'expires_at', pl.expires_at,
+    'expires_at', ${isoTime(sql`pl.expires_at`)},
     'is_expired', pl.expires_at <= now(),
     'viewer_vote', ${viewerVote}
   )`;
-}
-
-export function toPoll(json: PollJson): Poll {
-  return { ...json, expires_at: new Date(json.expires_at).toISOString() };
 }

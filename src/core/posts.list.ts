@@ -1,14 +1,15 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import type { JsonText } from '../lib/json-text.js';
 import { type Keyset, keyset, type PageQuery, type PageResult } from './keyset.js';
 import type { Post, Sentiment } from './posts.schemas.js';
-import { postColumns, toPostPage } from './posts.view.js';
+import { postJson, toPostPageJson } from './posts.view.js';
 import { postVisible } from './visibility.js';
 
 /**
  * The list of live posts, newest first, behind GET /posts, GET /feed?type=all, a user's
- * posts and a ticker's stream: one statement for the page, plus one for quoted posts when the
- * page holds a quote.
+ * posts and a ticker's stream: one statement for the page, which PostgreSQL answers as JSON
+ * text (core/posts.view.ts `postJson`), sent as it is.
  */
 export interface PostListParams {
   viewerId: string | null;
@@ -29,10 +30,10 @@ export async function listPosts(
   db: Db,
   params: PostListParams,
   query: PageQuery,
-): Promise<PageResult<Post>> {
+): Promise<JsonText<PageResult<Post>>> {
   const page = keyset(query);
   const rows = await postRowsQuery(db, params, page).execute();
-  return toPostPage(db, rows, page, (r) => ({ t: r.created_at, id: r.id }), params.viewerId);
+  return toPostPageJson(rows, page, (r) => ({ t: r.created_at, id: r.id }));
 }
 
 /**
@@ -67,7 +68,12 @@ export function postRowsQuery(db: Db, params: PostListParams, page: Keyset) {
     .orderBy(sql.ref(time), 'desc')
     .orderBy(sql.ref(id), 'desc')
     .limit(page.fetch);
-  if (!page.offset) return rows.select(postColumns(viewerId));
+  const columns = [
+    postJson(viewerId).as('post_json'),
+    sql<string>`posts.id`.as('id'),
+    sql<Date>`posts.created_at`.as('created_at'),
+  ] as const;
+  if (!page.offset) return rows.select(columns);
   return db
     .selectFrom(
       rows
@@ -76,7 +82,7 @@ export function postRowsQuery(db: Db, params: PostListParams, page: Keyset) {
         .as('page'),
     )
     .innerJoin('posts', 'posts.id', 'page.page_id')
-    .select(postColumns(viewerId))
+    .select(columns)
     .orderBy('page.page_t', 'desc')
     .orderBy('page.page_id', 'desc');
 }

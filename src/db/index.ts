@@ -243,6 +243,21 @@ const MAX_NAMED_PER_CONNECTION = 500;
  * picks one for all (a rare word walked every post, 2 s, with the plan of a common one).
  */
 export const PLAN_EACH_TIME = '/* plan each time */';
+
+/**
+ * Runs `fn` in a transaction with JIT compilation off (`set local jit = off`). For a statement
+ * whose estimated cost passes `jit_above_cost` although it reads few rows, like the post
+ * search by relevance (its estimate counts the whole newest-first walk a common word could
+ * need): PostgreSQL compiled the page's ~240 expressions on every call, 690 ms, against 24 ms
+ * for running it (bench/results/2026-12-07-serialize.md). A list answers in milliseconds;
+ * JIT pays off only for queries that run for seconds.
+ */
+export async function withoutJit<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return fn(trx);
+  });
+}
 const statementNames = new Map<string, string>();
 
 export function statementName(text: string): string {

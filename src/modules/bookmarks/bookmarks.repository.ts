@@ -1,5 +1,5 @@
 import type { Keyset } from '../../core/keyset.js';
-import { postColumns } from '../../core/posts.view.js';
+import { postJson } from '../../core/posts.view.js';
 import { postVisible } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 
@@ -20,15 +20,15 @@ export async function deleteBookmark(db: Db, userId: string, postId: string): Pr
 }
 
 /**
- * limit+1 of the user's bookmarked posts as PostRows, newest bookmark first, along
+ * limit+1 of the user's bookmarked posts as Post JSON text (core/posts.view.ts), newest bookmark first, along
  * bookmarks_user_created; deleted posts and posts of users across a block left out.
  */
 export async function selectBookmarkedPosts(db: Db, userId: string, page: Keyset) {
   return db
     .selectFrom('bookmarks')
     .innerJoin('posts', 'posts.id', 'bookmarks.post_id')
-    .select(postColumns(userId))
-    .select('bookmarks.created_at as bookmarked_at')
+    .select(postJson(userId).as('post_json'))
+    .select(['posts.id', 'bookmarks.created_at as bookmarked_at'])
     .where('bookmarks.user_id', '=', userId)
     .where('posts.deleted_at', 'is', null)
     .where(page.after('bookmarks.created_at', 'bookmarks.post_id'))

@@ -1,5 +1,6 @@
 import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
+import { asReply } from '../../lib/json-text.js';
 import { Page, PostIdParams } from '../../lib/schemas.js';
 import { currentUserId } from '../../plugins/auth.js';
 import { BookmarkState, BookmarksQuery } from './bookmarks.schemas.js';
@@ -53,6 +54,6 @@ export default async function bookmarksRoutes(app: App) {
         response: { 200: Page(Post) },
       },
     },
-    async (request) => listBookmarks(app.db, currentUserId(request), request.query),
+    async (request) => asReply(await listBookmarks(app.db, currentUserId(request), request.query)),
   );
 }

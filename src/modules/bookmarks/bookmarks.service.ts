@@ -1,8 +1,9 @@
 import { requireLivePost } from '../../core/access.js';
 import { keyset, type PageQuery, type PageResult } from '../../core/keyset.js';
 import type { Post } from '../../core/posts.schemas.js';
-import { toPostPage } from '../../core/posts.view.js';
+import { toPostPageJson } from '../../core/posts.view.js';
 import type { Db } from '../../db/index.js';
+import type { JsonText } from '../../lib/json-text.js';
 import { deleteBookmark, insertBookmark, selectBookmarkedPosts } from './bookmarks.repository.js';
 
 /**
@@ -25,14 +26,14 @@ export async function setBookmark(
  * GET /bookmarks: the user's bookmarked posts, newest bookmark first. A block hides them (each
  * one's posts disappear from the other's lists); a mute does not (docs/rules.md: a mute hides
  * posts from the feed, post lists, ticker streams and search, nothing else; a bookmark is a
- * post the user chose to keep). 1 query, or 2 when a post on the page quotes another.
+ * post the user chose to keep). 1 query, answered as JSON text (core/posts.view.ts).
  */
 export async function listBookmarks(
   db: Db,
   userId: string,
   query: PageQuery,
-): Promise<PageResult<Post>> {
+): Promise<JsonText<PageResult<Post>>> {
   const page = keyset(query);
   const rows = await selectBookmarkedPosts(db, userId, page);
-  return toPostPage(db, rows, page, (r) => ({ t: r.bookmarked_at, id: r.id }), userId);
+  return toPostPageJson(rows, page, (r) => ({ t: r.bookmarked_at, id: r.id }));
 }

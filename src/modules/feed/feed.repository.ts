@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Keyset } from '../../core/keyset.js';
-import { postColumns } from '../../core/posts.view.js';
-import { userSummaryOf } from '../../core/users.js';
+import { postJson, userSummaryJson } from '../../core/posts.view.js';
 import { authorLive, contentVisible, postVisible, visibleTo } from '../../core/visibility.js';
 import type { Db } from '../../db/index.js';
 
@@ -119,11 +118,11 @@ export function followingFeedQuery(db: Db, viewerId: string, page: Keyset) {
     )
     .selectFrom('feed_page')
     .innerJoin('posts', 'posts.id', 'feed_page.post_id')
-    .select(postColumns(viewerId))
+    .select(postJson(viewerId).as('post_json'))
     .select([
       'feed_page.t as feed_at',
       'feed_page.entry_id',
-      userSummaryOf('feed_page.reposter_id').as('reposted_by'),
+      userSummaryJson('feed_page.reposter_id').as('reposted_by'),
     ])
     .orderBy('feed_page.t', 'desc')
     .orderBy('feed_page.entry_id', 'desc');
@@ -160,7 +159,7 @@ export function watchlistFeedQuery(db: Db, viewerId: string, page: Keyset) {
     )
     .selectFrom('watch_page')
     .innerJoin('posts', 'posts.id', 'watch_page.post_id')
-    .select(postColumns(viewerId))
+    .select([postJson(viewerId).as('post_json'), 'posts.id', 'posts.created_at'])
     .orderBy('watch_page.t', 'desc')
     .orderBy('watch_page.post_id', 'desc');
 }

@@ -1,5 +1,6 @@
 import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
+import { asReply } from '../../lib/json-text.js';
 import { Page } from '../../lib/schemas.js';
 import { authByQuery, viewerId } from '../../plugins/auth.js';
 import { FeedQuery } from './feed.schemas.js';
@@ -30,6 +31,6 @@ export default async function feedRoutes(app: App) {
         response: { 200: Page(Post) },
       },
     },
-    async (request) => getFeed(app.db, request.query, viewerId(request)),
+    async (request) => asReply(await getFeed(app.db, request.query, viewerId(request))),
   );
 }

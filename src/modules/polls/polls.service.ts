@@ -1,5 +1,5 @@
 import { ensureNoBlock } from '../../core/access.js';
-import { type Poll, toPoll } from '../../core/polls.js';
+import type { Poll } from '../../core/polls.js';
 import type { Db } from '../../db/index.js';
 import { conflict, invalid, notFound } from '../../lib/errors.js';
 import { findPollForVote, insertVote, selectPoll } from './polls.repository.js';
@@ -12,7 +12,7 @@ import { findPollForVote, insertVote, selectPoll } from './polls.repository.js';
 export async function getPoll(db: Db, pollId: string, viewerId: string | null): Promise<Poll> {
   const poll = await selectPoll(db, pollId, viewerId);
   if (!poll) throw notFound('poll');
-  return toPoll(poll);
+  return poll;
 }
 
 /**

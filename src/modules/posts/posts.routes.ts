@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
+import { asReply } from '../../lib/json-text.js';
 import { Page, PostIdParams, UserIdParams } from '../../lib/schemas.js';
 import { currentUser, currentUserId, viewerId } from '../../plugins/auth.js';
 import { editPost, listEdits } from './edits.service.js';
@@ -58,7 +59,7 @@ export default async function postsRoutes(app: App) {
         response: { 200: PostPage },
       },
     },
-    async (request) => listAllPosts(app.db, request.query, viewerId(request)),
+    async (request) => asReply(await listAllPosts(app.db, request.query, viewerId(request))),
   );
 
   app.get(
@@ -153,6 +154,8 @@ export default async function postsRoutes(app: App) {
       },
     },
     async (request) =>
-      listUserPosts(app.db, request.params.user_id, request.query, viewerId(request)),
+      asReply(
+        await listUserPosts(app.db, request.params.user_id, request.query, viewerId(request)),
+      ),
   );
 }

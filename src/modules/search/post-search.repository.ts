@@ -1,6 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Keyset, RankedCursor } from '../../core/keyset.js';
-import { postColumns } from '../../core/posts.view.js';
+import { postJson } from '../../core/posts.view.js';
 import { postVisible } from '../../core/visibility.js';
 import { type Db, PLAN_EACH_TIME } from '../../db/index.js';
 import type { PostSearch } from './post-search.parser.js';
@@ -96,8 +96,10 @@ export function rankedPostRowsQuery(db: Db, { search, viewerId, page, cursor }: 
     .with('c', () => candidates)
     .selectFrom('c')
     .innerJoin('posts', 'posts.id', 'c.id')
-    .select(postColumns(viewerId))
     .select([
+      postJson(viewerId).as('post_json'),
+      sql<string>`posts.id`.as('id'),
+      sql<Date>`posts.created_at`.as('created_at'),
       sql<string>`c.rank::text`.as('rank_text'),
       sql<number>`(select count(*) from c)::integer`.as('candidates'),
       sql<Date>`(select c2.t from c c2 order by c2.t, c2.id limit 1)`.as('bound_t'),

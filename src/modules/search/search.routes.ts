@@ -1,5 +1,6 @@
 import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
+import { asReply } from '../../lib/json-text.js';
 import { Page } from '../../lib/schemas.js';
 import { viewerId } from '../../plugins/auth.js';
 import { PostSearchQuery } from './post-search.schemas.js';
@@ -50,6 +51,6 @@ export default async function searchRoutes(app: App) {
         response: { 200: Page(Post) },
       },
     },
-    async (request) => searchPosts(app.db, request.query, viewerId(request)),
+    async (request) => asReply(await searchPosts(app.db, request.query, viewerId(request))),
   );
 }

@@ -1,6 +1,7 @@
 import type { App } from '../../app-type.js';
 import { Post } from '../../core/posts.schemas.js';
 import { Trending, TrendingTickersQuery, trendingTickers } from '../../core/tickers.js';
+import { asReply } from '../../lib/json-text.js';
 import { Page } from '../../lib/schemas.js';
 import { currentUserId, viewerId } from '../../plugins/auth.js';
 import {
@@ -82,7 +83,9 @@ export default async function tickersRoutes(app: App) {
       },
     },
     async (request) =>
-      getTickerPosts(app.db, request.params.symbol, request.query, viewerId(request)),
+      asReply(
+        await getTickerPosts(app.db, request.params.symbol, request.query, viewerId(request)),
+      ),
   );
 
   app.get(

@@ -4,6 +4,7 @@ import type { Post } from '../../core/posts.schemas.js';
 import { ensureTickers } from '../../core/tickers.js';
 import type { Db } from '../../db/index.js';
 import { invalid, notFound } from '../../lib/errors.js';
+import type { JsonText } from '../../lib/json-text.js';
 import { normalizeSymbol } from '../../lib/tickers.js';
 import {
   deleteWatchlistItem,
@@ -38,14 +39,14 @@ export async function getTickerPage(db: Db, rawSymbol: string) {
  * GET /tickers/{symbol}/posts: the ticker's live posts, newest first, read along the
  * post_tickers index; the viewer's mutes and blocks left out (a mute hides a user's posts from
  * ticker streams). The symbol is read as on the ticker page: any case, `$` or `#`
- * allowed; malformed or never mentioned is 404. 2 queries (3 when a post quotes another).
+ * allowed; malformed or never mentioned is 404. 2 queries: the ticker, then the page.
  */
 export async function getTickerPosts(
   db: Db,
   rawSymbol: string,
   query: PageQuery,
   viewerId: string | null,
-): Promise<PageResult<Post>> {
+): Promise<JsonText<PageResult<Post>>> {
   const symbol = normalizeSymbol(rawSymbol);
   if (symbol === undefined || !(await tickerExists(db, symbol))) throw notFound('ticker');
   return listPosts(db, { viewerId, ticker: symbol }, query);

@@ -136,13 +136,13 @@ describe('GET /bookmarks', () => {
       await bookmarkAt(reader, post.id, minutesAgo(i));
     }
     const { db, counter } = countingDb(t.db);
-    const one = await listBookmarks(db, reader.id, { limit: 1 });
+    const one = (await listBookmarks(db, reader.id, { limit: 1 })).value();
     const forOne = counter.count;
     counter.reset();
-    const twenty = await listBookmarks(db, reader.id, { limit: 20 });
+    const twenty = (await listBookmarks(db, reader.id, { limit: 20 })).value();
     expect([one.items.length, twenty.items.length]).toEqual([1, 20]);
     expect(one.items[0]?.quoted_post).toMatchObject({ id: quoted.id });
-    expect([forOne, counter.count]).toEqual([2, 2]);
+    expect([forOne, counter.count]).toEqual([1, 1]);
   });
 
   it('needs a user with a profile, and refuses bad limits and cursors', async () => {

@@ -133,9 +133,9 @@ describe('GET /feed (type=all)', () => {
     }
   });
 
-  it('reads a page in one statement, two when a post on it quotes another', async () => {
+  it('reads a page in one statement, quoted posts included', async () => {
     const { db, counter } = countingDb(t.db);
-    const plain = await getFeed(db, { type: 'all', limit: 1 }, author.id);
+    const plain = (await getFeed(db, { type: 'all', limit: 1 }, author.id)).value();
     expect([plain.items.length, counter.count]).toEqual([1, 1]);
     const quoted = await createPost(t, author, 'quoted');
     await t.request({
@@ -145,10 +145,10 @@ describe('GET /feed (type=all)', () => {
       payload: { quote: 'quoting' },
     });
     counter.reset();
-    const twenty = await getFeed(db, { type: 'all', limit: 20 }, author.id);
+    const twenty = (await getFeed(db, { type: 'all', limit: 20 }, author.id)).value();
     expect(twenty.items).toHaveLength(20);
     expect(twenty.items[0]?.quoted_post).toMatchObject({ id: quoted.id });
-    expect(counter.count).toBe(2);
+    expect(counter.count).toBe(1);
   });
 
   it('is in the OpenAPI document, with the bookmarks list and the ticker stream', async () => {

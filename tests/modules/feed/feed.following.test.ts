@@ -237,17 +237,17 @@ describe('GET /feed?type=following', () => {
     expect(quote.statusCode).toBe(201);
 
     const { db, counter } = countingDb(t.db);
-    const one = await getFeed(db, { type: 'following', limit: 1 }, v.id);
+    const one = (await getFeed(db, { type: 'following', limit: 1 }, v.id)).value();
     const forOne = counter.count;
     counter.reset();
-    const twenty = await getFeed(db, { type: 'following', limit: 20 }, v.id);
+    const twenty = (await getFeed(db, { type: 'following', limit: 20 }, v.id)).value();
     expect([one.items.length, twenty.items.length]).toEqual([1, 20]);
     expect(twenty.items.filter((p) => p.reposted_by)).toHaveLength(12);
     expect(one.items[0]?.quoted_post).toMatchObject({ id: quoted.id, tickers: ['TSLA'] });
-    // one statement for the page, one for the quoted posts
-    expect([forOne, counter.count]).toEqual([2, 2]);
+    // one statement for the page, the quoted posts included
+    expect([forOne, counter.count]).toEqual([1, 1]);
     counter.reset();
     await getFeed(db, { type: 'following', limit: 5, cursor: one.next_cursor! }, v.id);
-    expect(counter.count).toBe(1); // nothing quoted on that page
+    expect(counter.count).toBe(1);
   });
 });

@@ -123,10 +123,10 @@ describe('GET /tickers/{symbol}/posts', () => {
     for (let i = 0; i < 20; i++) await insertPost(t, author.id, { tickers: ['CNT'] });
     await insertPost(t, author.id, { tickers: ['ONE'] });
     const { db, counter } = countingDb(t.db);
-    const one = await getTickerPosts(db, 'one', { limit: 20 }, author.id);
+    const one = (await getTickerPosts(db, 'one', { limit: 20 }, author.id)).value();
     const forOne = counter.count;
     counter.reset();
-    const twenty = await getTickerPosts(db, '$cnt', { limit: 20 }, author.id);
+    const twenty = (await getTickerPosts(db, '$cnt', { limit: 20 }, author.id)).value();
     expect([one.items.length, twenty.items.length]).toEqual([1, 20]);
     // the ticker's existence, then the page
     expect([forOne, counter.count]).toEqual([2, 2]);
