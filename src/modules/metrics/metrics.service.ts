@@ -185,10 +185,10 @@ export async function usersMetrics(
     retention: {
       average: retentionAverages(daily, today),
       // every day of the range, so that a day nobody onboarded shows as a cohort of 0; a day
-      // before the first day of the service is no cohort at all (size null)
+      // without data (before the first day of the service) is no cohort at all (size null)
       daily: series.rows.map(({ date, dau }) => {
         const partial = date === today;
-        if (dau === null) {
+        if (dau === null && !byDay.has(date)) {
           return { cohort: date, partial, size: null, d1: null, d7: null, d30: null };
         }
         const row = byDay.get(date) ?? { cohort: date, size: 0, d1: 0, d7: 0, d30: 0 };
