@@ -116,9 +116,9 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     expect(await page.locator('#kpis .kpi svg.spark').count()).toBe(5);
     // the retention heat maps: a row a cohort since the first day, newest first
     expect(await page.locator('#retention-daily tbody tr').count()).toBe(24);
-    expect(await page.locator('#retention-daily tbody tr th').first().textContent()).toBe(
-      day(0).slice(5),
-    );
+    const newest = page.locator('#retention-daily tbody tr th').first();
+    expect(await newest.getAttribute('title')).toBe(`signed up ${day(0)}`);
+    expect(await newest.textContent()).toBe(`${day(0).slice(5)}1`); // the label, its size under it
     expect(await page.locator('#retention-daily thead th').allTextContents()).toEqual([
       'Cohort',
       'Users',
@@ -180,6 +180,12 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     expect(csv).toHaveLength(32); // header, 30 days, and the empty string after the last CRLF
     expect(csv[1]).toBe(`${day(-29)},,,,,,,,,,,,false`); // no data yet: empty cells
     expect(csv[30]?.endsWith(',true')).toBe(true); // today, partial
+
+    // a range of one day: each series is a dot (a lone point of a line would draw nothing)
+    await page.locator('#from').fill(day(0));
+    await page.locator('#range-form button[type=submit]').click();
+    await expect.poll(() => page.locator('#status').textContent()).toContain('(1 day)');
+    expect(await page.locator('#chart-active circle.dot').count()).toBe(3);
 
     // a reload keeps the token for this tab
     await page.reload();

@@ -185,6 +185,14 @@ export function lineChart(figure, dates, series, { partial = [] } = {}) {
     path.append(svg('title', {}, s.name));
     root.append(path);
     if (dashed) root.append(svg('path', { class: `partial-step s${i + 1}`, d: dashed }));
+    // a day with data between two without (or a range of one day) is a dot: a lone point of
+    // a path draws nothing
+    s.values.forEach((v, j) => {
+      if (has(v) && !has(s.values[j - 1]) && !has(s.values[j + 1])) {
+        const [x, y] = point(v, j).split(',');
+        root.append(svg('circle', { class: `dot s${i + 1}`, cx: x, cy: y, r: 3 }));
+      }
+    });
   });
   legend(
     figure,

@@ -348,7 +348,7 @@ async function load() {
       ? `views refreshed ${dashboard.refreshed_at.replace('T', ' ').slice(0, 16)} UTC`
       : 'views never refreshed';
     $('status').textContent =
-      `${dashboard.range.from} – ${dashboard.range.to} (${dashboard.range.days} days) · ${refreshed}` +
+      `${dashboard.range.from} – ${dashboard.range.to} (${dashboard.range.days} ${dashboard.range.days === 1 ? 'day' : 'days'}) · ${refreshed}` +
       (dashboard.live_from ? ` · live from ${dashboard.live_from}` : '');
     document.body.dataset.loaded = 'true';
   } catch (error) {
