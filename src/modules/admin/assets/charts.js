@@ -97,7 +97,9 @@ function frame(dates, max, marks = {}) {
   }
   const step = Math.max(1, Math.ceil(dates.length / Math.max(2, Math.floor(W / 110))));
   dates.forEach((date, i) => {
-    if (i % step !== 0 && i !== dates.length - 1) return;
+    const end = dates.length - 1;
+    if (i % step !== 0 && i !== end) return;
+    if (i !== end && end - i < step * 0.7) return; // too close to the last day's label
     const x = xOf(i, dates.length);
     const anchor = i === dates.length - 1 && dates.length > 1 ? 'end' : 'middle';
     root.append(svg('text', { class: 'tick', x, y: H - 8, 'text-anchor': anchor }, date.slice(5)));
