@@ -7,35 +7,56 @@ import type { Db } from '../../db/index.js';
  * their last refresh, and the days after that are computed live by the same functions.
  */
 
-export interface DayRow {
-  date: string;
-  dau: number;
-  wau: number;
-  mau: number;
-  new_users: number;
-  total_users: number;
-  posts: number;
-  comments: number;
-  reactions: number;
-  reposts: number;
-  bookmarks: number;
-  poll_votes: number;
-  creators: number;
-}
+export const DAY_FIGURES = [
+  'dau',
+  'wau',
+  'mau',
+  'new_users',
+  'total_users',
+  'posts',
+  'comments',
+  'reactions',
+  'reposts',
+  'bookmarks',
+  'poll_votes',
+  'creators',
+] as const;
+
+/**
+ * One day's figures; each is null when there is no data for the day (docs/metrics.md "Days
+ * without data"): before the first day of the service, or a past day the views do not hold.
+ */
+export type DayRow = { date: string } & Record<(typeof DAY_FIGURES)[number], number | null>;
 
 export interface Coverage {
   /** The last day both daily views hold; null when either is empty. */
   through: string | null;
+  /**
+   * The first day with data: that of the first onboarding or session (the views start there
+   * too); null when there is neither yet.
+   */
+  firstDay: string | null;
   /** The older of the two views' last refreshes; null when either was never refreshed. */
   refreshedAt: Date | null;
 }
 
-/** Four index lookups: max(day) on each view's unique index, and view_refreshes. */
+/**
+ * Six index lookups: max(day) on each view's unique index, min(onboarded_at) and
+ * min(last_seen_at) on their indexes (the first day, as the views' bounds have it), and
+ * view_refreshes.
+ */
 export async function viewCoverage(db: Db): Promise<Coverage> {
-  const { rows } = await sql<{ through: string | null; refreshed_at: Date | null }>`
+  const { rows } = await sql<{
+    through: string | null;
+    first_day: string | null;
+    refreshed_at: Date | null;
+  }>`
     select
-      case when d.day is null or e.day is null then null else least(d.day, e.day) end
+      case when d.day is null or e.day is null then null else least(d.day, e.day) end::text
         as through,
+      least((select (min(onboarded_at) at time zone 'UTC')::date from users),
+        (select (min(last_seen_at) at time zone 'UTC')::date from user_sessions))::text
+        as first_day,
       r.refreshed_at
     from (select max(day) as day from daily_metrics) d,
       (select max(day) as day from engagement_metrics) e,
@@ -44,22 +65,24 @@ export async function viewCoverage(db: Db): Promise<Coverage> {
         where view_name in ('daily_metrics', 'engagement_metrics')) r
   `.execute(db);
   const row = rows[0];
-  return { through: row?.through ?? null, refreshedAt: row?.refreshed_at ?? null };
+  return {
+    through: row?.through ?? null,
+    firstDay: row?.first_day ?? null,
+    refreshedAt: row?.refreshed_at ?? null,
+  };
 }
 
 const COLUMNS = sql`dau, wau, mau, new_users, total_users, posts, comments, reactions, reposts,
   bookmarks, poll_votes, creators`;
 
-/** Days [from, to] read from the views; a day missing there (before any user) is all zeros. */
+/**
+ * Days [from, to] read from the views; a day missing there (before the first day, or data
+ * written into the past after the last refresh began earlier) has nulls: no data.
+ */
 export async function viewDays(db: Db, from: string, to: string): Promise<DayRow[]> {
   const { rows } = await sql<DayRow>`
-    select d.day::text as date,
-      coalesce(m.dau, 0) as dau, coalesce(m.wau, 0) as wau, coalesce(m.mau, 0) as mau,
-      coalesce(m.new_users, 0) as new_users, coalesce(m.total_users, 0) as total_users,
-      coalesce(e.posts, 0) as posts, coalesce(e.comments, 0) as comments,
-      coalesce(e.reactions, 0) as reactions, coalesce(e.reposts, 0) as reposts,
-      coalesce(e.bookmarks, 0) as bookmarks, coalesce(e.poll_votes, 0) as poll_votes,
-      coalesce(e.creators, 0) as creators
+    select d.day::text as date, m.dau, m.wau, m.mau, m.new_users, m.total_users,
+      e.posts, e.comments, e.reactions, e.reposts, e.bookmarks, e.poll_votes, e.creators
     from (select ${from}::date + i as day
           from generate_series(0, ${to}::date - ${from}::date) i) d
     left join daily_metrics m on m.day = d.day

@@ -48,6 +48,17 @@ const Covered = {
 };
 
 const Count = Type.Integer({ minimum: 0 });
+/** A figure of one day: null when there is no data for the day (docs/metrics.md). */
+const DayCount = (description?: string) =>
+  Nullable(
+    Type.Integer({
+      minimum: 0,
+      description: `${description ? `${description}; ` : ''}null when there is no data for the day`,
+    }),
+  );
+const Partial = Type.Boolean({
+  description: 'true for today: the day is not over, its figures are still coming in',
+});
 export const ENGAGEMENT_KINDS = [
   'posts',
   'comments',
@@ -62,21 +73,27 @@ const record = <K extends string, T extends TSchema>(keys: readonly K[], schema:
   Type.Object(Object.fromEntries(keys.map((key) => [key, schema])) as Record<K, T>);
 
 const EngagementCounts = record(ENGAGEMENT_KINDS, Count);
+const EngagementDayCounts = record(ENGAGEMENT_KINDS, DayCount());
 const PerActiveUser = record(ENGAGEMENT_KINDS, Ratio('count / active users'));
 
 export const UsersDay = Type.Object({
   date: Day,
-  dau: Count,
-  wau: Count,
-  mau: Count,
+  partial: Partial,
+  dau: DayCount(),
+  wau: DayCount(),
+  mau: DayCount(),
   stickiness: Ratio('DAU / MAU'),
-  new_users: Count,
-  total_users: Count,
+  new_users: DayCount(),
+  total_users: DayCount(),
 });
 
 const Retained = Nullable(
   Type.Object(
-    { active: Count, share: Ratio('active / size') },
+    {
+      active: Count,
+      share: Ratio('active / size'),
+      partial: Type.Boolean({ description: 'true when that day is today (not over yet)' }),
+    },
     { description: 'null until that day has come' },
   ),
 );
@@ -90,18 +107,35 @@ export const UsersMetrics = Type.Object({
   ...Covered,
   summary: Type.Object({
     date: Day,
-    dau: Count,
-    wau: Count,
-    mau: Count,
+    dau: DayCount('on the last day of the range'),
+    wau: DayCount('on the last day of the range'),
+    mau: DayCount('on the last day of the range'),
     stickiness: Ratio('DAU / MAU'),
-    new_users: Type.Integer({ minimum: 0, description: 'profiles created in the range' }),
-    total_users: Type.Integer({ minimum: 0, description: 'on the last day of the range' }),
+    new_users: Nullable(
+      Type.Integer({
+        minimum: 0,
+        description: 'profiles created in the range; null when no day of the range has data',
+      }),
+    ),
+    total_users: DayCount('on the last day of the range'),
   }),
   series: Type.Array(UsersDay),
   retention: Type.Object({
     average: RetentionAverages,
     daily: Type.Array(
-      Type.Object({ cohort: Day, size: Count, d1: Retained, d7: Retained, d30: Retained }),
+      Type.Object({
+        cohort: Day,
+        partial: Type.Boolean({ description: 'true for today: the cohort is still growing' }),
+        size: Nullable(
+          Type.Integer({
+            minimum: 0,
+            description: 'null for a day before the first day of the service (no cohort)',
+          }),
+        ),
+        d1: Retained,
+        d7: Retained,
+        d30: Retained,
+      }),
       { description: 'one row a day of the range: the users who onboarded that day' },
     ),
     weekly: Type.Array(
@@ -113,6 +147,7 @@ export const UsersMetrics = Type.Object({
             weeks_since: Type.Integer({ minimum: 0, maximum: MAX_WEEKS_SINCE }),
             active: Count,
             share: Ratio('active / size'),
+            partial: Type.Boolean({ description: 'true for the current week (not over yet)' }),
           }),
           { description: 'weeks since onboarding, 0-12, up to the current week' },
         ),
@@ -127,16 +162,20 @@ export const UsersMetrics = Type.Object({
 
 export const EngagementDay = Type.Object({
   date: Day,
-  dau: Count,
-  ...EngagementCounts.properties,
-  creators: Type.Integer({ minimum: 0, description: 'active users who posted that day' }),
+  partial: Partial,
+  dau: DayCount(),
+  ...EngagementDayCounts.properties,
+  creators: DayCount('active users who posted that day'),
   creators_share: Ratio('creators / DAU'),
   per_active_user: PerActiveUser,
 });
 
 export const EngagementTotals = Type.Object({
   ...EngagementCounts.properties,
-  active_user_days: Type.Integer({ minimum: 0, description: 'the sum of DAU over the range' }),
+  active_user_days: Type.Integer({
+    minimum: 0,
+    description: 'the sum of DAU over the range (the counts too: over the days with data)',
+  }),
   per_active_user: PerActiveUser,
   creators_share: Ratio('creators / DAU, summed over the range'),
 });
@@ -173,7 +212,15 @@ export const GrowthComparisons = {
 
 export const GrowthMetrics = Type.Object({
   ...Covered,
-  series: Type.Array(Type.Object({ date: Day, new_users: Count, total_users: Count, dau: Count })),
+  series: Type.Array(
+    Type.Object({
+      date: Day,
+      partial: Partial,
+      new_users: DayCount(),
+      total_users: DayCount(),
+      dau: DayCount(),
+    }),
+  ),
   ...GrowthComparisons,
 });
 
@@ -263,8 +310,12 @@ export const EXPORT_COLUMNS = [
   'new_users',
   'total_users',
   ...ENGAGEMENT_KINDS,
+  'partial',
 ] as const;
 
+/** A figure is null (an empty cell in the CSV) on a day without data. */
 export const ExportRow = Type.Object(
-  Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, c === 'date' ? Day : Count])),
+  Object.fromEntries(
+    EXPORT_COLUMNS.map((c) => [c, c === 'date' ? Day : c === 'partial' ? Partial : DayCount()]),
+  ),
 );

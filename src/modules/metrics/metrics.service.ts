@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import type { Db } from '../../db/index.js';
 import {
+  DAY_FIGURES,
   type DailyCohortRow,
   type DayRow,
   dailyCohorts,
@@ -25,15 +26,23 @@ import { setLocalJitOff } from './views.repository.js';
 
 /** The investor metrics of docs/metrics.md, from the daily series and the retention cohorts. */
 
+/** A day of the series; `partial` for today, whose figures are still coming in. */
+export type SeriesDay = DayRow & { partial: boolean };
+
 export interface Series {
-  rows: DayRow[];
+  rows: SeriesDay[];
   refreshed_at: string | null;
   live_from: string | null;
 }
 
+/** A day without data: every figure null (docs/metrics.md "Days without data"). */
+const noData = (date: string): DayRow =>
+  ({ date, ...Object.fromEntries(DAY_FIGURES.map((k) => [k, null])) }) as DayRow;
+
 /**
  * Days [from, to]: those the views hold come from them, the rest (today at least) are
- * computed live. At most four statements, whatever the range.
+ * computed live; days before the first day of the service are nulls, not zeros. At most four
+ * statements, whatever the range.
  */
 export async function loadSeries(db: Db, from: string, to: string, today: string): Promise<Series> {
   const coverage = await viewCoverage(db);
@@ -50,8 +59,12 @@ export async function loadSeries(db: Db, from: string, to: string, today: string
       ? runWithoutJit(db, async (trx) => [await liveToday(trx, today)])
       : [],
   ]);
+  const firstDay = coverage.firstDay;
   return {
-    rows: [...viewed, ...live, ...current],
+    rows: [...viewed, ...live, ...current].map((row) => ({
+      ...(firstDay === null || row.date < firstDay ? noData(row.date) : row),
+      partial: row.date === today,
+    })),
     refreshed_at: coverage.refreshedAt?.toISOString() ?? null,
     live_from: liveFrom <= to ? liveFrom : null,
   };
@@ -66,13 +79,18 @@ function runWithoutJit<T>(db: Db, query: (trx: Db) => Promise<T>): Promise<T> {
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
-export const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : null);
+/** a / b to 4 decimals; null when b is 0 or either is null (no data). */
+export const ratio = (a: number | null, b: number | null) =>
+  a !== null && b !== null && b > 0 ? round(a / b) : null;
+/** The sum of the days with data (a day without data adds nothing). */
+const total = (rows: DayRow[], pick: (r: DayRow) => number | null) =>
+  rows.reduce((sum, r) => sum + (pick(r) ?? 0), 0);
 const changePct = (current: number, previous: number) =>
   previous > 0 ? Math.round(((current - previous) / previous) * 1_000) / 10 : null;
 
 const KINDS = ENGAGEMENT_KINDS;
 
-function perActiveUser(counts: Record<EngagementKind, number>, active: number) {
+function perActiveUser(counts: Record<EngagementKind, number | null>, active: number | null) {
   return Object.fromEntries(KINDS.map((k) => [k, ratio(counts[k], active)])) as Record<
     EngagementKind,
     number | null
@@ -93,26 +111,29 @@ function usersSummary(range: DayRange, rows: DayRow[]) {
     wau: last.wau,
     mau: last.mau,
     stickiness: ratio(last.dau, last.mau),
-    new_users: rows.reduce((sum, r) => sum + r.new_users, 0),
+    // null when no day of the range has data
+    new_users: rows.some((r) => r.new_users !== null) ? total(rows, (r) => r.new_users) : null,
     total_users: last.total_users,
   };
 }
 
-type Retained = { active: number; share: number | null } | null;
+type Retained = { active: number; share: number | null; partial: boolean } | null;
 
-/** A cohort's share for day c + n, or null until that day has come. */
+/** A cohort's share for day c + n, or null until that day has come (partial: it is today). */
 function retained(row: DailyCohortRow, n: 1 | 7 | 30, today: string): Retained {
-  if (addDays(row.cohort, n) > today) return null;
+  const due = addDays(row.cohort, n);
+  if (due > today) return null;
   const active = row[`d${n}`];
-  return { active, share: ratio(active, row.size) };
+  return { active, share: ratio(active, row.size), partial: due === today };
 }
 
 function retentionAverages(
   rows: DailyCohortRow[],
   today: string,
 ): Static<typeof RetentionAverages> {
+  // complete days only: a cohort whose day c + n is today would pull the average down
   const average = (n: 1 | 7 | 30) => {
-    const due = rows.filter((row) => addDays(row.cohort, n) <= today);
+    const due = rows.filter((row) => addDays(row.cohort, n) < today);
     return ratio(
       due.reduce((sum, row) => sum + row[`d${n}`], 0),
       due.reduce((sum, row) => sum + row.size, 0),
@@ -143,6 +164,8 @@ export async function usersMetrics(
       weeks_since: cell.weeks_since,
       active: cell.active,
       share: ratio(cell.active, cell.size),
+      // the week that holds today is still going on
+      partial: addDays(cell.cohort_week, 7 * cell.weeks_since + 6) >= today,
     });
     weeks.set(cell.cohort_week, row);
   }
@@ -151,6 +174,7 @@ export async function usersMetrics(
     summary: usersSummary(range, series.rows),
     series: series.rows.map((r) => ({
       date: r.date,
+      partial: r.partial,
       dau: r.dau,
       wau: r.wau,
       mau: r.mau,
@@ -160,11 +184,17 @@ export async function usersMetrics(
     })),
     retention: {
       average: retentionAverages(daily, today),
-      // every day of the range, so that a day nobody onboarded shows as a cohort of 0
-      daily: series.rows.map(({ date }) => {
+      // every day of the range, so that a day nobody onboarded shows as a cohort of 0; a day
+      // without data (before the first day of the service) is no cohort at all (size null)
+      daily: series.rows.map(({ date, dau }) => {
+        const partial = date === today;
+        if (dau === null && !byDay.has(date)) {
+          return { cohort: date, partial, size: null, d1: null, d7: null, d30: null };
+        }
         const row = byDay.get(date) ?? { cohort: date, size: 0, d1: 0, d7: 0, d30: 0 };
         return {
           cohort: date,
+          partial,
           size: row.size,
           d1: retained(row, 1, today),
           d7: retained(row, 7, today),
@@ -176,9 +206,10 @@ export async function usersMetrics(
   };
 }
 
-function engagementDay(r: DayRow): Static<typeof EngagementDay> {
+function engagementDay(r: SeriesDay): Static<typeof EngagementDay> {
   return {
     date: r.date,
+    partial: r.partial,
     dau: r.dau,
     posts: r.posts,
     comments: r.comments,
@@ -193,7 +224,7 @@ function engagementDay(r: DayRow): Static<typeof EngagementDay> {
 }
 
 function engagementTotals(rows: DayRow[]): Static<typeof EngagementTotals> {
-  const sum = (pick: (r: DayRow) => number) => rows.reduce((total, r) => total + pick(r), 0);
+  const sum = (pick: (r: DayRow) => number | null) => total(rows, pick);
   const counts = Object.fromEntries(KINDS.map((k) => [k, sum((r) => r[k])])) as Record<
     EngagementKind,
     number
@@ -227,7 +258,10 @@ export async function engagementMetrics(
 function comparisons(rows: DayRow[], to: string) {
   const byDay = new Map(rows.map((r) => [r.date, r]));
   const newUsers = (first: string, last: string) =>
-    rows.filter((r) => r.date >= first && r.date <= last).reduce((s, r) => s + r.new_users, 0);
+    total(
+      rows.filter((r) => r.date >= first && r.date <= last),
+      (r) => r.new_users,
+    );
   const compare = (days: 7 | 30, active: 'wau' | 'mau') => {
     const current = newUsers(addDays(to, 1 - days), to);
     const previous = newUsers(addDays(to, 1 - 2 * days), addDays(to, -days));
@@ -267,6 +301,7 @@ export async function growthMetrics(
     ...covered(range, series),
     series: series.rows.map((r) => ({
       date: r.date,
+      partial: r.partial,
       new_users: r.new_users,
       total_users: r.total_users,
       dau: r.dau,

@@ -94,13 +94,63 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
 
     expect(await page.locator('#chart-active svg path.series').count()).toBe(3);
     expect(await page.locator('#chart-engagement svg path.series').count()).toBe(6);
-    expect(await page.locator('#chart-new-users svg rect.bar').count()).toBe(30);
+    // the first user signed up 23 days ago: the 6 days before are gaps, not zeros
+    expect(await page.locator('#chart-new-users svg rect.bar').count()).toBe(24);
     const dau = await page.locator('#chart-active path[data-series=DAU]').getAttribute('d');
-    expect(dau?.split(/[ML]/).filter(Boolean)).toHaveLength(30);
+    expect(dau?.startsWith('M')).toBe(true);
+    expect(dau?.match(/M/g)).toHaveLength(1); // one run: the gap comes before it
+    // 23 full days in the line, and the step into today's partial day dashed on its own
+    expect(dau?.split(/[ML]/).filter(Boolean)).toHaveLength(23);
+    expect(await page.locator('#chart-active path.partial-step').count()).toBe(3);
+    expect(await page.locator('#chart-active rect.nodata').count()).toBe(1);
+    expect(await page.locator('#chart-active text.nodata-label').textContent()).toBe('no data');
+    const gap = await page.locator('#chart-active rect.nodata').boundingBox();
+    const firstPoint = await page.evaluate(`(() => {
+      const path = document.querySelector('#chart-active path[data-series=DAU]');
+      const p = path.getPointAtLength(0);
+      const m = path.getScreenCTM();
+      return p.x * m.a + m.e;
+    })()`);
+    expect(gap!.x + gap!.width).toBeLessThanOrEqual((firstPoint as number) + 1);
     expect(await page.locator('#kpis .kpi').count()).toBe(8);
     expect(await page.locator('#kpis .kpi svg.spark').count()).toBe(5);
-    expect(await page.locator('#retention-daily tbody tr').count()).toBe(30);
+    // the retention heat maps: a row a cohort since the first day, newest first
+    expect(await page.locator('#retention-daily tbody tr').count()).toBe(24);
+    const newest = page.locator('#retention-daily tbody tr th').first();
+    expect(await newest.getAttribute('title')).toBe(`signed up ${day(0)}`);
+    expect(await newest.textContent()).toBe(`${day(0).slice(5)}1`); // the label, its size under it
+    expect(await page.locator('#retention-daily thead th').allTextContents()).toEqual([
+      'Cohort',
+      'Users',
+      'D1',
+      'D7',
+      'D30',
+    ]);
+    // each user of the data set came back the day after signing up: D1 is 100 %
+    const d1 = page.locator(`#retention-daily tbody tr:has(th[title="signed up ${day(-5)}"]) td`);
+    expect(await d1.nth(1).textContent()).toBe('100');
+    expect(await d1.nth(1).getAttribute('class')).toContain('heat-5');
+    expect(await d1.nth(2).textContent()).toBe(''); // D7 has not come yet
+    expect(await page.locator('#retention-weekly td.heat.partial').count()).toBeGreaterThan(0);
     expect(await page.locator('#retention-weekly tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#retention-weekly td.heat-0').count()).toBeGreaterThan(0);
+    // every coloured cell's text contrasts 4.5 : 1 at least with its background (WCAG AA)
+    const contrasts = (await page.evaluate(`(() => {
+      const lum = (css) => {
+        const [r, g, b] = css.match(/[\\d.]+/g).slice(0, 3).map((v) => {
+          const c = Number(v) / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      return [...document.querySelectorAll('.heat')].map((cell) => {
+        const style = getComputedStyle(cell);
+        const [a, b] = [lum(style.color), lum(style.backgroundColor)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      });
+    })()`)) as number[];
+    expect(contrasts.length).toBeGreaterThan(30);
+    expect(Math.min(...contrasts)).toBeGreaterThanOrEqual(4.5);
     expect(await page.locator('#health').textContent()).toContain('up, ');
     expect(await page.locator('#from').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await page.locator('#chart-active text.partial-label').textContent()).toBe(
@@ -125,9 +175,17 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
     expect(download.suggestedFilename()).toBe(`pageshare-metrics-${day(-29)}-${day(0)}.csv`);
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
     expect(csv[0]).toBe(
-      'date,dau,wau,mau,new_users,total_users,posts,comments,reactions,reposts,bookmarks,poll_votes',
+      'date,dau,wau,mau,new_users,total_users,posts,comments,reactions,reposts,bookmarks,poll_votes,partial',
     );
     expect(csv).toHaveLength(32); // header, 30 days, and the empty string after the last CRLF
+    expect(csv[1]).toBe(`${day(-29)},,,,,,,,,,,,false`); // no data yet: empty cells
+    expect(csv[30]?.endsWith(',true')).toBe(true); // today, partial
+
+    // a range of one day: each series is a dot (a lone point of a line would draw nothing)
+    await page.locator('#from').fill(day(0));
+    await page.locator('#range-form button[type=submit]').click();
+    await expect.poll(() => page.locator('#status').textContent()).toContain('(1 day)');
+    expect(await page.locator('#chart-active circle.dot').count()).toBe(3);
 
     // a reload keeps the token for this tab
     await page.reload();
@@ -138,9 +196,19 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
   });
 
   it('fits a desktop and a phone without sideways scrolling (screenshots in the temp folder)', async () => {
+    // a user of 12 weeks ago, back every week since: the weekly heat map's widest rows (W0-W12,
+    // 100 % each) over a range of 100 days
+    const old = await addUser(t, at(day(-84), '09:00'));
+    for (let week = 0; week <= 12; week++) {
+      await addSession(t, old, at(day(-84 + 7 * week), '10:00'), at(day(-84 + 7 * week), '10:30'));
+    }
     const { page, problems } = await open();
     await signIn(page, adminToken);
     await page.locator('body[data-loaded=true]').waitFor();
+    await page.locator('#from').fill(day(-100));
+    await page.locator('#range-form button[type=submit]').click();
+    await expect.poll(() => page.locator('#status').textContent()).toContain(day(-100));
+    expect(await page.locator('#retention-weekly thead th').count()).toBe(15); // W0-W12
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
       await page.waitForTimeout(300); // the charts redraw for the new width
@@ -160,9 +228,23 @@ describe.runIf(available || required)('the investor dashboard in Chromium', () =
       const smallest = await page.evaluate(`Math.min(...[...document.querySelectorAll('svg text')]
         .map((t) => t.getBoundingClientRect().height).filter((h) => h > 0))`);
       expect(smallest as number, `at ${width} px`).toBeGreaterThanOrEqual(10);
+      // the heat maps fit their cards: every week column shown, its text not clipped
+      const clipped =
+        await page.evaluate(`[...document.querySelectorAll('table.heatmap td, table.heatmap th')]
+        .filter((cell) => cell.scrollWidth > cell.clientWidth + 1)
+        .map((cell) => cell.closest('table').id + ': ' + cell.textContent)`);
+      expect(clipped, `at ${width} px`).toEqual([]);
+      const text =
+        await page.evaluate(`Math.min(...[...document.querySelectorAll('table.heatmap td')]
+        .map((cell) => parseFloat(getComputedStyle(cell).fontSize)))`);
+      expect(text as number, `at ${width} px`).toBeGreaterThanOrEqual(11);
       await page.screenshot({
         path: path.join(tmpdir(), `pageshare-dashboard-${width}.png`),
         fullPage: true,
+      });
+      // the retention heat maps up close, to look at
+      await page.locator('#retention-weekly').screenshot({
+        path: path.join(tmpdir(), `pageshare-dashboard-${width}-retention.png`),
       });
     }
     expect(problems).toEqual([]);

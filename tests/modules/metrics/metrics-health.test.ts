@@ -196,8 +196,13 @@ describe('weekly retention cohorts', () => {
     // weeks 0-12 (long past): X and Y in week 1, Y again in week 2 (its session spans
     // Sunday midnight) and week 3; Z in weeks 0 and 1
     expect(actives(weekly[0]!)).toEqual([0, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(weekly[0]!.weeks[1]).toEqual({ weeks_since: 1, active: 2, share: 1 });
-    expect(weekly[0]!.weeks[2]).toEqual({ weeks_since: 2, active: 1, share: 0.5 });
+    expect(weekly[0]!.weeks[1]).toEqual({ weeks_since: 1, active: 2, share: 1, partial: false });
+    expect(weekly[0]!.weeks[2]).toEqual({
+      weeks_since: 2,
+      active: 1,
+      share: 0.5,
+      partial: false,
+    });
     expect(actives(weekly[1]!)).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 
     // 14 cohort weeks in the range: the table keeps the latest 13, so X and Y's week goes

@@ -133,10 +133,10 @@ describe('GET /metrics/export', () => {
     expect(res.headers['x-metrics-refreshed-at']).toBe('never');
     expect(res.body).toBe(
       [
-        'date,dau,wau,mau,new_users,total_users,posts,comments,reactions,reposts,bookmarks,poll_votes',
-        `${day(-2)},1,1,1,1,1,0,0,0,0,0,0`,
-        `${day(-1)},1,1,1,0,1,0,0,0,0,0,0`,
-        `${day(0)},0,1,1,0,1,0,0,0,0,0,0`,
+        'date,dau,wau,mau,new_users,total_users,posts,comments,reactions,reposts,bookmarks,poll_votes,partial',
+        `${day(-2)},1,1,1,1,1,0,0,0,0,0,0,false`,
+        `${day(-1)},1,1,1,0,1,0,0,0,0,0,0,false`,
+        `${day(0)},0,1,1,0,1,0,0,0,0,0,0,true`,
         '',
       ].join('\r\n'),
     );
@@ -170,6 +170,7 @@ describe('GET /metrics/export', () => {
         reposts: 0,
         bookmarks: 0,
         poll_votes: 0,
+        partial: false,
       },
     ]);
   });

@@ -49,6 +49,7 @@ const COLUMNS = [
 function expectedRows() {
   return EXPECTED.map(([offset, ...values]) => ({
     date: day(offset),
+    partial: offset === 0,
     ...(Object.fromEntries(COLUMNS.map((column, i) => [column, values[i]])) as Record<
       (typeof COLUMNS)[number],
       number
@@ -118,6 +119,7 @@ describe('investor metrics on a hand-made data set', () => {
     expect(body.live_from).toBe(day(-9));
     const users = expectedRows().map((r) => ({
       date: r.date,
+      partial: r.partial,
       dau: r.dau,
       wau: r.wau,
       mau: r.mau,
@@ -129,6 +131,11 @@ describe('investor metrics on a hand-made data set', () => {
     const engagement = await get(`/metrics/engagement?${range}`);
     expect(engagement.series.map((r: Row) => r.creators)).toEqual(EXPECTED.map((r) => r[12]));
     expect(body.series.at(-1)).toMatchObject({ dau: 2, wau: 5, mau: 5, stickiness: 0.4 });
+    // computed live too: the days before the first day are nulls, not zeros
+    const earlier = await get(`/metrics/users?from=${day(-11)}&to=${day(-9)}`);
+    expect(earlier.live_from).toBe(day(-11));
+    expect(earlier.series.map((r: Row) => r.dau)).toEqual([null, null, 2]);
+    expect(earlier.series.map((r: Row) => r.total_users)).toEqual([null, null, 2]);
     expect(body.summary).toEqual({
       date: day(0),
       dau: 2,
@@ -173,23 +180,38 @@ describe('investor metrics on a hand-made data set', () => {
     expect(body.retention.daily).toHaveLength(10);
     expect(cohorts.get(day(-9))).toEqual({
       cohort: day(-9),
+      partial: false,
       size: 2,
-      d1: { active: 1, share: 0.5 },
-      d7: { active: 1, share: 0.5 },
+      d1: { active: 1, share: 0.5, partial: false },
+      d7: { active: 1, share: 0.5, partial: false },
       d30: null,
     });
     expect(cohorts.get(day(-8))).toEqual({
       cohort: day(-8),
+      partial: false,
       size: 1,
-      d1: { active: 0, share: 0 },
-      d7: { active: 1, share: 1 },
+      d1: { active: 0, share: 0, partial: false },
+      d7: { active: 1, share: 1, partial: false },
       d30: null,
     });
+    // D1 of yesterday's cohort is today: shown, marked partial, and left out of the average
+    expect(cohorts.get(day(-1))).toMatchObject({ d1: { partial: true } });
     // a day nobody onboarded: 0 of 0, no share
     expect(cohorts.get(day(-7))).toMatchObject({ size: 0, d1: { active: 0, share: null } });
     expect(cohorts.get(day(-2))).toMatchObject({ size: 1, d1: { active: 0, share: 0 }, d7: null });
-    expect(cohorts.get(day(0))).toMatchObject({ size: 1, d1: null, d7: null, d30: null });
+    expect(cohorts.get(day(0))).toMatchObject({
+      partial: true,
+      size: 1,
+      d1: null,
+      d7: null,
+      d30: null,
+    });
     expect(body.retention.average).toEqual({ d1: 0.25, d7: 0.6667, d30: null });
+    // the current week of each cohort is still going on
+    for (const row of body.retention.weekly) {
+      expect(row.weeks.at(-1).partial).toBe(true);
+      expect(row.weeks.slice(0, -1).every((w: { partial: boolean }) => !w.partial)).toBe(true);
+    }
   });
 
   it('gives engagement per day, per active user, and the creators', async () => {
@@ -197,6 +219,7 @@ describe('investor metrics on a hand-made data set', () => {
     const first = body.series[0];
     expect(first).toEqual({
       date: day(-9),
+      partial: false,
       dau: 2,
       posts: 1,
       comments: 0,
@@ -233,7 +256,13 @@ describe('investor metrics on a hand-made data set', () => {
   it('gives growth with week-over-week and month-over-month changes', async () => {
     const body = await get(`/metrics/growth?${range}`);
     expect(body.series).toHaveLength(10);
-    expect(body.series[0]).toEqual({ date: day(-9), new_users: 2, total_users: 2, dau: 2 });
+    expect(body.series[0]).toEqual({
+      date: day(-9),
+      partial: false,
+      new_users: 2,
+      total_users: 2,
+      dau: 2,
+    });
     expect(body.week_over_week).toEqual({
       period_days: 7,
       new_users: { current: 2, previous: 3, change_pct: -33.3 },
@@ -262,6 +291,64 @@ describe('investor metrics on a hand-made data set', () => {
     const body = await get('/metrics/growth');
     expect(body.range).toEqual({ from: day(-29), to: day(0), days: 30 });
     expect(body.series).toHaveLength(30);
-    expect(body.series.slice(0, 20).every((r: Row) => r.total_users === 0)).toBe(true);
+    expect(body.series.at(-1)).toMatchObject({ date: day(0), partial: true });
+  });
+
+  it('sends null for the days before the first day, zeros for quiet days after it', async () => {
+    const from = day(-14);
+    // the views were refreshed by now: these days come from them (the live path: first test)
+    expect((await get(`/metrics/users?from=${from}&to=${day(0)}`)).live_from).toBe(day(0));
+    const before = { dau: null, wau: null, mau: null, new_users: null, total_users: null };
+    {
+      const users = await get(`/metrics/users?from=${from}&to=${day(0)}`);
+      const early = users.series.filter((r: Row) => r.date < day(-9));
+      expect(early).toHaveLength(5);
+      for (const r of early) {
+        expect(r).toEqual({ date: r.date, partial: false, stickiness: null, ...before });
+      }
+      // a quiet day after the first day is a true zero
+      expect(users.series.find((r: Row) => r.date === day(-6))).toMatchObject({ dau: 0 });
+      expect(users.retention.daily[0]).toEqual({
+        cohort: from,
+        partial: false,
+        size: null,
+        d1: null,
+        d7: null,
+        d30: null,
+      });
+      expect(users.summary.new_users).toBe(5);
+
+      const engagement = await get(`/metrics/engagement?from=${from}&to=${day(-10)}`);
+      expect(engagement.series[0]).toMatchObject({
+        dau: null,
+        posts: null,
+        creators: null,
+        creators_share: null,
+        per_active_user: { posts: null },
+      });
+      expect(engagement.totals).toMatchObject({ posts: 0, active_user_days: 0 });
+      expect(
+        (await get(`/metrics/engagement?from=${day(-6)}&to=${day(-6)}`)).series[0],
+      ).toMatchObject({ dau: 0, posts: 0, creators: 0 });
+      // a range with no data at all: the summary says so with nulls
+      const empty = await get(`/metrics/users?from=${from}&to=${day(-10)}`);
+      expect(empty.summary).toMatchObject({ dau: null, new_users: null, total_users: null });
+
+      // the export: empty cells in the CSV, nulls in the JSON, the partial day marked
+      const json = (await get(
+        `/metrics/export?format=json&from=${day(-10)}&to=${day(0)}`,
+      )) as Row[];
+      expect(json[0]).toMatchObject({ date: day(-10), dau: null, posts: null, partial: false });
+      expect(json.at(-1)).toMatchObject({ date: day(0), partial: true });
+      const csv = await t.request({
+        method: 'GET',
+        url: `/metrics/export?format=csv&from=${day(-10)}&to=${day(-9)}`,
+        token: admin,
+      });
+      expect(csv.body.split('\r\n').slice(1, 3)).toEqual([
+        `${day(-10)},,,,,,,,,,,,false`,
+        `${day(-9)},2,2,2,2,2,1,0,1,0,0,0,false`,
+      ]);
+    }
   });
 });

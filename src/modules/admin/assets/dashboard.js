@@ -70,31 +70,98 @@ function cell(value) {
   return el('td', {}, value);
 }
 
-const heat = (share) => (share === null ? 'na' : `heat-${Math.min(5, Math.ceil(share * 5))}`);
-const retained = (r) =>
-  r === null || r.share === null ? { text: '–', class: 'na' } : `${pct(r.share)} (${r.active})`;
+// ---- retention heat maps ---------------------------------------------------------------------
+
+/**
+ * The colour step of a share: 0 %, up to 10, 25, 50, 75 and 100 %. Steps, not a gradient, so
+ * that each one's text colour is known to contrast with it (4.5 : 1 at least, checked in
+ * tests/modules/admin/admin-browser.test.ts); the low steps are narrow because retention
+ * mostly lives there.
+ */
+const HEAT_STEPS = [0, 0.1, 0.25, 0.5, 0.75, 1];
+const heatStep = (share) => HEAT_STEPS.findIndex((top) => share <= top);
+
+/** A cell of a heat map: the share as a whole percentage on its colour, or "–" without one. */
+function heatCell(value, what) {
+  if (!value || value.share === null) {
+    return el('td', { class: 'heat na', title: `${what}: no users to count` }, '–');
+  }
+  const percent = Math.round(value.share * 100);
+  const attrs = {
+    class: `heat heat-${heatStep(value.share)}${value.partial ? ' partial' : ''}`,
+    title: `${what}: ${pct(value.share)} (${fmt(value.active)} users)${
+      value.partial ? ', still counting' : ''
+    }`,
+  };
+  // the star is the text's mark of a partial value (the dashed outline is the colour's)
+  return el('td', attrs, String(percent), value.partial ? el('span', { class: 'star' }, '*') : '');
+}
+
+/**
+ * A cohort heat map: one row a cohort (its label and size), one column a day or week since
+ * (the share of the cohort active then). `cells(row)` gives each column's { share, active,
+ * partial } or null (not come yet).
+ */
+function heatMap(node, { corner, columns, rows, label, size, cells }) {
+  node.replaceChildren(
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, corner),
+        el('th', { scope: 'col', class: 'size' }, 'Users'),
+        ...columns.map((c) =>
+          el('th', { scope: 'col' }, el('span', { class: 'unit' }, c[0]), c.slice(1)),
+        ),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      ...rows.map((row) =>
+        el(
+          'tr',
+          {},
+          // the size is also under the label, where a phone shows it instead of its column
+          el(
+            'th',
+            { scope: 'row', title: label(row).title },
+            label(row).text,
+            el('span', { class: 'n' }, fmt(size(row))),
+          ),
+          el('td', { class: 'size' }, fmt(size(row))),
+          ...cells(row).map((value, i) =>
+            value === undefined
+              ? el('td', { class: 'heat none' }, '')
+              : heatCell(value, `${label(row).title}, ${columns[i]}`),
+          ),
+        ),
+      ),
+    ),
+  );
+}
 
 function renderRetention(users) {
-  table(
-    $('retention-daily'),
-    ['Cohort', 'Users', 'D1', 'D7', 'D30'],
-    [...users.retention.daily]
-      .reverse()
-      .map((r) => [r.cohort, fmt(r.size), retained(r.d1), retained(r.d7), retained(r.d30)]),
-  );
+  heatMap($('retention-daily'), {
+    corner: 'Cohort',
+    columns: ['D1', 'D7', 'D30'],
+    // newest first; the days before the first day of the service are no cohort at all
+    rows: users.retention.daily.filter((r) => r.size !== null).reverse(),
+    label: (r) => ({ text: r.cohort.slice(5), title: `signed up ${r.cohort}` }),
+    size: (r) => r.size,
+    cells: (r) => [r.d1, r.d7, r.d30].map((v) => v ?? undefined),
+  });
   const weeks = Math.max(0, ...users.retention.weekly.map((r) => r.weeks.length));
-  table(
-    $('retention-weekly'),
-    ['Cohort week', 'Users', ...Array.from({ length: weeks }, (_, i) => `W${i}`)],
-    users.retention.weekly.map((r) => [
-      r.cohort_week,
-      fmt(r.size),
-      ...Array.from({ length: weeks }, (_, i) => {
-        const w = r.weeks[i];
-        return w ? { text: pct(w.share), class: heat(w.share) } : { text: '', class: 'na' };
-      }),
-    ]),
-  );
+  heatMap($('retention-weekly'), {
+    corner: 'Week',
+    columns: Array.from({ length: weeks }, (_, i) => `W${i}`),
+    rows: [...users.retention.weekly].reverse(),
+    label: (r) => ({ text: r.cohort_week.slice(5), title: `week of ${r.cohort_week}` }),
+    size: (r) => r.size,
+    cells: (r) => Array.from({ length: weeks }, (_, i) => r.weeks[i]),
+  });
 }
 
 function renderHealth(health) {
@@ -201,22 +268,30 @@ let drawCharts = () => {};
 
 function charts(users, engagement) {
   const dates = users.series.map((r) => r.date);
-  lineChart($('chart-active'), dates, [
-    { name: 'DAU', values: users.series.map((r) => r.dau) },
-    { name: 'WAU', values: users.series.map((r) => r.wau) },
-    { name: 'MAU', values: users.series.map((r) => r.mau) },
-  ]);
+  const partial = users.series.map((r) => r.partial);
+  lineChart(
+    $('chart-active'),
+    dates,
+    [
+      { name: 'DAU', values: users.series.map((r) => r.dau) },
+      { name: 'WAU', values: users.series.map((r) => r.wau) },
+      { name: 'MAU', values: users.series.map((r) => r.mau) },
+    ],
+    { partial },
+  );
   barChart(
     $('chart-new-users'),
     dates,
     users.series.map((r) => r.new_users),
     'new users',
+    { partial },
   );
   const kinds = ['posts', 'comments', 'reactions', 'reposts', 'bookmarks', 'poll_votes'];
   lineChart(
     $('chart-engagement'),
     engagement.series.map((r) => r.date),
     kinds.map((k) => ({ name: k.replace('_', ' '), values: engagement.series.map((r) => r[k]) })),
+    { partial: engagement.series.map((r) => r.partial) },
   );
 }
 
@@ -273,7 +348,7 @@ async function load() {
       ? `views refreshed ${dashboard.refreshed_at.replace('T', ' ').slice(0, 16)} UTC`
       : 'views never refreshed';
     $('status').textContent =
-      `${dashboard.range.from} – ${dashboard.range.to} (${dashboard.range.days} days) · ${refreshed}` +
+      `${dashboard.range.from} – ${dashboard.range.to} (${dashboard.range.days} ${dashboard.range.days === 1 ? 'day' : 'days'}) · ${refreshed}` +
       (dashboard.live_from ? ` · live from ${dashboard.live_from}` : '');
     document.body.dataset.loaded = 'true';
   } catch (error) {
