@@ -1,6 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Type } from 'typebox';
 import type { App } from '../../app-type.js';
+import {
+  pagePolicy,
+  readStaticFiles,
+  sendStatic,
+  staticAssetsRoute,
+} from '../../lib/static-pages.js';
 
 /**
  * The investor dashboard (GET /admin): one static page, its script and its stylesheet, served
@@ -10,28 +15,17 @@ import type { App } from '../../app-type.js';
  * Its content security policy allows scripts, styles and requests from this origin only: no
  * inline script, no inline event handler, no eval, no third party.
  */
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
-
-const ASSETS = new Map([
-  ['dashboard.js', { type: 'text/javascript; charset=utf-8', body: asset('dashboard.js') }],
-  ['charts.js', { type: 'text/javascript; charset=utf-8', body: asset('charts.js') }],
-  ['dashboard.css', { type: 'text/css; charset=utf-8', body: asset('dashboard.css') }],
-  ['moderation.js', { type: 'text/javascript; charset=utf-8', body: asset('moderation.js') }],
-  ['moderation.css', { type: 'text/css; charset=utf-8', body: asset('moderation.css') }],
+const CSP = pagePolicy({ images: true });
+const FOLDER = new URL('./assets/', import.meta.url);
+const PAGES = readStaticFiles(FOLDER, ['index.html', 'moderation.html']);
+const ASSETS = readStaticFiles(FOLDER, [
+  'dashboard.js',
+  'charts.js',
+  'dashboard.css',
+  'moderation.js',
+  'moderation.css',
 ]);
-const PAGE = asset('index.html');
-const MODERATION_PAGE = asset('moderation.html');
+const page = (name: string) => PAGES.get(name)!;
 
 export default async function adminRoutes(app: App) {
   app.get(
@@ -50,12 +44,7 @@ export default async function adminRoutes(app: App) {
         },
       },
     },
-    async (_request, reply) =>
-      reply
-        .header('content-security-policy', CSP)
-        .header('cache-control', 'no-cache')
-        .type('text/html; charset=utf-8')
-        .send(PAGE),
+    async (_request, reply) => sendStatic(reply, CSP, page('index.html')),
   );
 
   app.get(
@@ -74,28 +63,8 @@ export default async function adminRoutes(app: App) {
         },
       },
     },
-    async (_request, reply) =>
-      reply
-        .header('content-security-policy', CSP)
-        .header('cache-control', 'no-cache')
-        .type('text/html; charset=utf-8')
-        .send(MODERATION_PAGE),
+    async (_request, reply) => sendStatic(reply, CSP, page('moderation.html')),
   );
 
-  app.get(
-    '/admin/assets/:name',
-    {
-      config: { auth: 'public' },
-      schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 64 }) }) },
-    },
-    async (request, reply) => {
-      const file = ASSETS.get(request.params.name);
-      if (!file) return reply.callNotFound();
-      return reply
-        .header('content-security-policy', CSP)
-        .header('cache-control', 'no-cache')
-        .type(file.type)
-        .send(file.body);
-    },
-  );
+  staticAssetsRoute(app, '/admin/assets', ASSETS, CSP);
 }

@@ -1,6 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Type } from 'typebox';
 import type { App } from '../../app-type.js';
+import {
+  pagePolicy,
+  readStaticFiles,
+  sendStatic,
+  staticAssetsRoute,
+} from '../../lib/static-pages.js';
 import type { StreamKind } from './streams.events.js';
 import { Hub } from './streams.hub.js';
 import { listenThroughRedis } from './streams.relay.js';
@@ -11,21 +16,10 @@ import { openStream } from './streams.service.js';
  * Live streams (docs/streams.md): five Server-Sent Events routes fed by one hub per instance,
  * and GET /live, a page that shows a ticker's stream in the browser.
  */
-const LIVE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
-const LIVE_ASSETS = new Map([
-  ['live.js', { type: 'text/javascript; charset=utf-8', body: asset('live.js') }],
-  ['live.css', { type: 'text/css; charset=utf-8', body: asset('live.css') }],
-]);
-const LIVE_PAGE = asset('live.html');
+const LIVE_CSP = pagePolicy();
+const LIVE_FOLDER = new URL('./assets/', import.meta.url);
+const LIVE_PAGE = readStaticFiles(LIVE_FOLDER, ['live.html']).get('live.html')!;
+const LIVE_ASSETS = readStaticFiles(LIVE_FOLDER, ['live.js', 'live.css']);
 
 export default async function streamsRoutes(app: App) {
   const config = app.config;
@@ -153,28 +147,8 @@ export default async function streamsRoutes(app: App) {
         },
       },
     },
-    async (_request, reply) =>
-      reply
-        .header('content-security-policy', LIVE_CSP)
-        .header('cache-control', 'no-cache')
-        .type('text/html; charset=utf-8')
-        .send(LIVE_PAGE),
+    async (_request, reply) => sendStatic(reply, LIVE_CSP, LIVE_PAGE),
   );
 
-  app.get(
-    '/live/assets/:name',
-    {
-      config: { auth: 'public' },
-      schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 64 }) }) },
-    },
-    async (request, reply) => {
-      const file = LIVE_ASSETS.get(request.params.name);
-      if (!file) return reply.callNotFound();
-      return reply
-        .header('content-security-policy', LIVE_CSP)
-        .header('cache-control', 'no-cache')
-        .type(file.type)
-        .send(file.body);
-    },
-  );
+  staticAssetsRoute(app, '/live/assets', LIVE_ASSETS, LIVE_CSP);
 }
