@@ -16,6 +16,7 @@ import * as m0021 from './0021_trending_velocity.js';
 import * as m0022 from './0022_post_search.js';
 import * as m0030 from './0030_follows_lock_order.js';
 import * as m0040 from './0040_streams.js';
+import * as m0060 from './0060_home_timeline.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0022_post_search': m0022,
   '0030_follows_lock_order': m0030,
   '0040_streams': m0040,
+  '0060_home_timeline': m0060,
 };
