@@ -82,12 +82,21 @@ async function main(): Promise<void> {
     )[0]!;
   const a500 = await closest(500);
   const a50k = await closest(50_000);
+  const authors500 = (
+    await q<{ id: string }>(
+      `select id from users where deleted_at is null and suspended_at is null
+         and followers_count between 400 and 600 and id <> $1
+       order by id limit $2`,
+      [a500.id, connections],
+    )
+  ).map((r) => r.id);
   const writerIds = (
     await q<{ id: string }>(
       `select id from users where deleted_at is null and suspended_at is null
          and onboarded_at is not null and id not in ($1, $2)
-       order by id limit 30000`,
-      [a500.id, a50k.id],
+         and not (id = any($3))
+       order by id limit 2000`,
+      [a500.id, a50k.id, authors500],
     )
   ).map((r) => r.id);
   const followees = (
@@ -96,11 +105,15 @@ async function main(): Promise<void> {
        order by id desc limit 997`,
     )
   ).map((r) => r.id);
+  // one author a target: the like notifications of the spread case go to as many people
   const targets = (
     await q<{ id: string }>(
       `insert into posts (author_id, content)
-       select $1, 'bench write target ' || g from generate_series(0, $2) g returning id`,
-      [fixture.users.admin.id, connections],
+       select u.id, 'bench write target ' || u.id from (
+         select id from users where deleted_at is null and suspended_at is null
+           and not (id = any($1)) order by id desc offset 1000 limit $2
+       ) u returning id`,
+      [writerIds, connections + 1],
     )
   ).map((r) => r.id);
   console.log(`minting ${writerIds.length} tokens`);
@@ -108,6 +121,7 @@ async function main(): Promise<void> {
     writers: await Promise.all(writerIds.map(async (id) => ({ id, token: await token(id) }))),
     author500: { id: a500.id, token: await token(a500.id), followers: a500.followers_count },
     author50k: { id: a50k.id, token: await token(a50k.id), followers: a50k.followers_count },
+    authors500: await Promise.all(authors500.map(async (id) => ({ id, token: await token(id) }))),
     targets,
     followees,
   };
@@ -127,6 +141,16 @@ async function main(): Promise<void> {
   };
   mkdirSync(CACHE_DIR, { recursive: true });
   const server = await startServer(env, path.join(CACHE_DIR, 'server-writes.log'));
+  // every writer's first request writes its activity (docs/metrics.md): done before measuring
+  for (let k = 0; k < fx.writers.length; k += connections) {
+    await Promise.all(
+      fx.writers
+        .slice(k, k + connections)
+        .map((w) =>
+          fetch(`${server.base}/users/me`, { headers: { authorization: `Bearer ${w.token}` } }),
+        ),
+    );
+  }
   const only = flags.only?.split(',').map((s) => s.trim());
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -159,7 +183,7 @@ async function main(): Promise<void> {
       const raw = await runSqlLoad(pool, sql, connections, duration, false);
       rows.push({ scenario, api, raw });
       console.log(
-        `${scenario.id}: API ${fmtInt(api.rps)} req/s p50 ${ms(api.p50)} p95 ${ms(api.p95)} ms ` +
+        `${scenario.id}: load average ${loadavg()[0]!.toFixed(1)}; API ${fmtInt(api.rps)} req/s p50 ${ms(api.p50)} p95 ${ms(api.p95)} ms ` +
           `(non-2xx ${api.non2xx}); raw SQL ${fmtInt(raw.rps)}/s p95 ${ms(raw.p95)} ms`,
       );
       if (scenario.id === 'write-like-viral') {
@@ -337,7 +361,6 @@ async function cleanUp(pool: pg.Pool, targets: string[], writers: string[], sinc
     [since],
   );
   await pool.query('delete from timeline_outbox');
-  await pool.end();
 }
 
 main().catch((error: unknown) => {

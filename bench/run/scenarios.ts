@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../src/db/index.js';
+import { keyset } from '../../src/core/keyset.js';
+import type { DB, Db } from '../../src/db/index.js';
+import { followingFeedQuery } from '../../src/modules/feed/feed.repository.js';
 import type { Fixture } from '../lib/common.js';
 import type { Query } from './sql-load.js';
 
@@ -66,6 +68,23 @@ export function scenarios(fixture: Fixture, deepCursor: string): Scenario[] {
       viewer: 'follower500',
       feed: true,
       raw: 'capture',
+    },
+    {
+      // design A beside design B in one run: the same page read by the read-time merge
+      // (what answers when a timeline is not built); its API side is feed-following's
+      id: 'feed-following-merge',
+      title: 'feed, following, read-time merge of 500 followees (raw SQL of the fallback)',
+      path: '/feed?type=following',
+      viewer: 'follower500',
+      feed: false,
+      raw: ({ db, viewerId }) => {
+        const q = followingFeedQuery(
+          db as unknown as Db,
+          viewerId,
+          keyset({ limit: 20 }),
+        ).compile();
+        return [{ sql: q.sql, parameters: [...q.parameters] }];
+      },
     },
     {
       id: DEEP_PAGE,
@@ -181,7 +200,9 @@ export interface WriteFixture {
   /** an author with about 500 followers, and one with about 50,000 */
   author500: { id: string; token: string; followers: number };
   author50k: { id: string; token: string; followers: number };
-  /** fresh posts, no likes yet: the first is the viral one, the others one per client */
+  /** as many authors of 400-600 followers as there are clients */
+  authors500: Array<{ id: string; token: string }>;
+  /** fresh posts by as many authors, no likes yet: the first is the viral one */
   targets: string[];
   /** users to follow, not followed by the writers */
   followees: string[];
@@ -222,6 +243,8 @@ export function writeScenarios(fx: WriteFixture, connections: number): WriteScen
       ],
     };
   };
+  // a like is a toggle: a writer's next request on the same post takes the like back, so a
+  // few thousand writers keep any number of requests going, and every one moves the counter
   const like = (postId: string, i: number) => {
     const w = writer(i);
     return {
@@ -230,7 +253,11 @@ export function writeScenarios(fx: WriteFixture, connections: number): WriteScen
       sql: [
         BEGIN,
         {
-          sql: 'insert into reactions (user_id, post_id) values ($1, $2) on conflict do nothing',
+          sql: `with gone as (
+              delete from reactions where user_id = $1 and post_id = $2 returning 1
+            )
+            insert into reactions (user_id, post_id)
+            select $1, $2 where not exists (select 1 from gone)`,
           parameters: [w.id, postId],
         },
         COMMIT,
@@ -242,6 +269,13 @@ export function writeScenarios(fx: WriteFixture, connections: number): WriteScen
       id: 'write-post-500',
       title: `create a post, author with ${fmt(fx.author500.followers)} followers`,
       request: post(fx.author500, '500'),
+    },
+    {
+      // one author's posts at once all update that author's posts_count: the usual case is
+      // different authors
+      id: 'write-post-500-many',
+      title: `create a post, ${fx.authors500.length} authors of 400-600 followers`,
+      request: (i) => post(fx.authors500[i % fx.authors500.length]!, '500m')(i),
     },
     {
       id: 'write-post-50k',
