@@ -189,8 +189,9 @@ export interface TimelineFloor {
  * the timeline's rows are candidates, read newest first along its key and checked as the
  * read-time query checks its entries (the source is still the viewer or a followee the viewer
  * may see; a post is live, its author not suspended, no muted word; a repost as repostShows),
- * until n show; the very followed sources (timeline_pull_authors) are merged in as the
- * read-time query reads them. Nothing older than the floor is read: a page that reaches past
+ * until n show; the very followed sources (timeline_pull_authors) and the viewer (whose own
+ * new post shows at once, not after the fan-out) are merged in as the read-time query reads
+ * them. Nothing older than the floor is read: a page that reaches past
  * it comes short, and the service reads it at read time. `union` (not `union all`): a row of
  * an author who became a pull author after it was fanned out comes both ways.
  */
@@ -210,7 +211,8 @@ export function followingTimelineQuery(
         'feed_pull',
         () => sql<{ user_id: string }>`(
           select s.user_id from feed_sources s
-          where s.user_id in (select pa.user_id from timeline_pull_authors pa))`,
+          where s.user_id = ${viewerId}
+            or s.user_id in (select pa.user_id from timeline_pull_authors pa))`,
       )
       .with(
         'feed_timeline',
