@@ -21,7 +21,7 @@ import { pgTypes } from './run/capture.js';
 import { runHttpLoad } from './run/http-load.js';
 import { ms, pct } from './run/report.js';
 import { type WriteFixture, type WriteScenario, writeScenarios } from './run/scenarios.js';
-import { freePort, sleep, startServer } from './run/server.js';
+import { benchServerEnv, sleep, startServer } from './run/server.js';
 import { runSqlLoad } from './run/sql-load.js';
 import type { LoadResult } from './run/stats.js';
 
@@ -126,19 +126,7 @@ async function main(): Promise<void> {
     followees,
   };
 
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    DATABASE_POOL_MAX: String(connections),
-    SUPABASE_JWT_SECRET: secret,
-    IP_HASH_SECRET: randomBytes(32).toString('base64url'),
-    RATE_LIMIT_MAX: '0',
-    LOG_LEVEL: 'warn',
-    SCHEDULER_ENABLED: 'false',
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    DATA_DIR: path.join(CACHE_DIR, 'data'),
-  };
+  const env = await benchServerEnv(url, connections, secret);
   mkdirSync(CACHE_DIR, { recursive: true });
   const server = await startServer(env, path.join(CACHE_DIR, 'server-writes.log'));
   // every writer's first request writes its activity (docs/metrics.md): done before measuring
@@ -253,23 +241,23 @@ async function resetTargets(pool: pg.Pool, targets: string[]): Promise<void> {
  */
 async function fanOutCost(pool: pg.Pool, db: Kysely<DB>, fx: WriteFixture): Promise<string[]> {
   const notes: string[] = [];
-  const keep = async (author: string, n: number) => {
-    const ids = (
+  const pending = async (author: string, n: number) =>
+    (
       await pool.query<{ post_id: string }>(
         `select o.post_id from timeline_outbox o join posts p on p.id = o.post_id
          where p.author_id = $1 order by o.id desc limit $2`,
         [author, n],
       )
     ).rows.map((r) => r.post_id);
-    await pool.query('delete from timeline_outbox where not (post_id = any($1))', [ids]);
-    return ids;
-  };
-  for (const [author, n] of [
-    [fx.author500, 100],
-    [fx.author50k, 3],
-  ] as const) {
-    const ids = await keep(author.id, n);
+  const runs = [
+    { author: fx.author500, ids: await pending(fx.author500.id, 100) },
+    { author: fx.author50k, ids: await pending(fx.author50k.id, 3) },
+  ];
+  // the outbox holds only the posts of the run being timed
+  await pool.query('delete from timeline_outbox');
+  for (const { author, ids } of runs) {
     if (ids.length === 0) continue;
+    await pool.query('insert into timeline_outbox (post_id) select unnest($1::uuid[])', [ids]);
     const pulled = await pool.query('delete from timeline_pull_authors where user_id = $1', [
       author.id,
     ]);
@@ -286,7 +274,7 @@ async function fanOutCost(pool: pg.Pool, db: Kysely<DB>, fx: WriteFixture): Prom
     notes.push(
       `fan-out of ${ids.length} posts by an author with ${fmtInt(author.followers)} followers: ` +
         `${ms(perPost)} ms a post, ${((took * 1000) / Math.max(1, rowCount ?? 0)).toFixed(1)} µs a timeline row ` +
-        `(${fmtInt(rowCount ?? 0)} rows written; trims included)`,
+        `(${fmtInt(rowCount ?? 0)} rows written; trims included; load average ${loadavg()[0]!.toFixed(1)})`,
     );
   }
   return notes;

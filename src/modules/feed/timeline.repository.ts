@@ -48,49 +48,37 @@ export async function markPullAuthors(
 }
 
 /**
- * Each live post into its author's timeline and every follower's; returns the sources fanned
- * out (the pull authors' posts are left to the read).
+ * Each live post (`posts`) or plain repost (`reposts`) into its source's timeline (the author,
+ * the reposter) and every follower's; returns the sources fanned out (a pull author's are left
+ * to the read).
  */
-export async function fanOutPosts(trx: Db, postIds: string[]): Promise<string[]> {
-  if (postIds.length === 0) return [];
+export async function fanOut(
+  trx: Db,
+  table: 'posts' | 'reposts',
+  ids: string[],
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const entries =
+    table === 'posts'
+      ? sql`select p.id as entry_id, p.created_at as t, p.author_id as source_id, p.id as post_id
+          from posts p where p.id = any(${ids}::uuid[]) and p.deleted_at is null`
+      : sql`select r.id as entry_id, r.created_at as t, r.user_id as source_id, r.post_id
+          from reposts r where r.id = any(${ids}::uuid[])`;
   const { rows } = await sql<{ source_id: string }>`
     with fanned as (
-      select p.id, p.created_at, p.author_id from posts p
-      where p.id = any(${postIds}::uuid[]) and p.deleted_at is null
-        and p.author_id not in (select pa.user_id from timeline_pull_authors pa)
+      select e.* from (${entries}) e
+      where e.source_id not in (select pa.user_id from timeline_pull_authors pa)
     ), ins as (
       insert into home_timeline (user_id, t, entry_id, post_id, source_id)
-      select x.user_id, p.created_at, p.id, p.id, p.author_id
-      from fanned p cross join lateral (
-        select p.author_id as user_id
+      select x.user_id, e.t, e.entry_id, e.post_id, e.source_id
+      from fanned e cross join lateral (
+        select e.source_id as user_id
         union all
-        select f.follower_id from follows f where f.followee_id = p.author_id
+        select f.follower_id from follows f where f.followee_id = e.source_id
       ) x
       on conflict do nothing
     )
-    select distinct author_id as source_id from fanned`.execute(trx);
-  return rows.map((r) => r.source_id);
-}
-
-/** Each plain repost into its reposter's timeline and every follower's. */
-export async function fanOutReposts(trx: Db, repostIds: string[]): Promise<string[]> {
-  if (repostIds.length === 0) return [];
-  const { rows } = await sql<{ source_id: string }>`
-    with fanned as (
-      select r.id, r.created_at, r.user_id, r.post_id from reposts r
-      where r.id = any(${repostIds}::uuid[])
-        and r.user_id not in (select pa.user_id from timeline_pull_authors pa)
-    ), ins as (
-      insert into home_timeline (user_id, t, entry_id, post_id, source_id)
-      select x.user_id, r.created_at, r.id, r.post_id, r.user_id
-      from fanned r cross join lateral (
-        select r.user_id as user_id
-        union all
-        select f.follower_id from follows f where f.followee_id = r.user_id
-      ) x
-      on conflict do nothing
-    )
-    select distinct user_id as source_id from fanned`.execute(trx);
+    select distinct source_id from fanned`.execute(trx);
   return rows.map((r) => r.source_id);
 }
 

@@ -2,8 +2,7 @@ import { inTransaction } from '../../core/content.js';
 import type { Db } from '../../db/index.js';
 import {
   deleteOutbox,
-  fanOutPosts,
-  fanOutReposts,
+  fanOut,
   markPullAuthors,
   rebuildTimeline,
   takeOutbox,
@@ -54,8 +53,8 @@ export async function processOutbox(db: Db, options: FanOutOptions): Promise<Fan
       const userIds = [...new Set(rows.flatMap((r) => (r.user_id ? [r.user_id] : [])))];
       await markPullAuthors(trx, postIds, repostIds, pullFollowers);
       const fanned = [
-        ...(await fanOutPosts(trx, postIds)),
-        ...(await fanOutReposts(trx, repostIds)),
+        ...(await fanOut(trx, 'posts', postIds)),
+        ...(await fanOut(trx, 'reposts', repostIds)),
       ];
       for (const userId of userIds) {
         await rebuildTimeline(trx, userId, entries, Math.min(entries, REBUILD_PER_SOURCE));
