@@ -148,7 +148,7 @@ export const SETTINGS = {
   }),
   CRON_SECRET: setting({
     type: Type.String(),
-    help: 'Bearer secret of GET /internal/cron/refresh-views (Vercel Cron). Unset: the endpoint is off',
+    help: 'Bearer secret of the GET /internal/cron/* routes (Vercel Cron: view refresh, suspensions, fan-out). Unset: the endpoints are off',
   }),
   POST_EDIT_WINDOW_MINUTES: setting({
     type: Type.Integer({ minimum: 0, maximum: 10_080 }),
