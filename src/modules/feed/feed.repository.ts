@@ -233,7 +233,19 @@ export function followingTimelineQuery(
           order by h.t desc, h.entry_id desc limit ${sql.lit(n)})`,
       )
       .with('feed_posts', () => sourcePosts('feed_pull', viewerId, n, before))
-      .with('feed_reposts', () => sourceReposts('feed_pull', viewerId, n, before)) as unknown as Db,
+      .with('feed_reposts', () =>
+        // every timeline row that shows is a page candidate: a repost older than the n-th
+        // cannot make the page
+        sourceReposts(
+          'feed_pull',
+          viewerId,
+          n,
+          before,
+          sql`and r.created_at >= coalesce((
+            select case when count(*) = ${sql.lit(n)} then min(ft.t) end from feed_timeline ft
+          ), '-infinity'::timestamptz)`,
+        ),
+      ) as unknown as Db,
     viewerId,
     page,
     sql`select * from feed_timeline union select * from feed_posts union select * from feed_reposts`,
