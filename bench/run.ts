@@ -20,7 +20,7 @@ import { deepCursor, machineInfo } from './run/context.js';
 import { runHttpLoad } from './run/http-load.js';
 import { evaluateTargets, ms, pct, renderReport, type ScenarioResult } from './run/report.js';
 import { type Scenario, scenarios, VIEWER_ACCOUNT } from './run/scenarios.js';
-import { freePort, sleep, startServer } from './run/server.js';
+import { benchServerEnv, sleep, startServer } from './run/server.js';
 import { type Query, runSqlLoad } from './run/sql-load.js';
 
 /**
@@ -75,19 +75,7 @@ async function main(): Promise<void> {
   const fixture = readFixture();
 
   const secret = randomBytes(32).toString('base64url');
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    DATABASE_POOL_MAX: String(apiPool),
-    SUPABASE_JWT_SECRET: secret,
-    IP_HASH_SECRET: randomBytes(32).toString('base64url'),
-    RATE_LIMIT_MAX: '0',
-    LOG_LEVEL: 'warn',
-    SCHEDULER_ENABLED: 'false',
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    DATA_DIR: path.join(CACHE_DIR, 'data'),
-  };
+  const env = await benchServerEnv(url, apiPool, secret);
   const headers = async (userId: string) => ({
     authorization: `Bearer ${await mintToken({ userId, secret, expiresInSeconds: 6 * 3600 })}`,
   });

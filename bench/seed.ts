@@ -42,6 +42,7 @@ import {
 import { computeSizes } from './seed/sizes.js';
 import { HELPERS, lit, runLanes, runQueue, type Step } from './seed/sql.js';
 import { tickerList } from './seed/symbols.js';
+import { timelineSteps } from './seed/timelines.js';
 
 /**
  * npm run bench:seed -- [--scale 0.1] [--users N ...] [--database-url URL] [--force]
@@ -195,6 +196,8 @@ async function main(): Promise<void> {
     await phase('load with counters: users, tickers', () =>
       lanes([userSteps(sizes, t0), tickerSteps(t0)]),
     );
+    // after the users' counters (the pull authors are the most followed), before the indexes
+    await phase('load: home timelines', () => lanes([timelineSteps(t0)]));
     await phase('indexes and constraints', async () => {
       await runQueue(clients, await indexSteps(a, saved), log);
       await runLanes([a], [attachSteps(saved)], log);

@@ -13,7 +13,7 @@ import {
 } from './lib/common.js';
 import { runHttpLoad } from './run/http-load.js';
 import { ms } from './run/report.js';
-import { freePort, startServer } from './run/server.js';
+import { benchServerEnv, startServer } from './run/server.js';
 
 /**
  * npm run bench:write -- [--rollup on|off] [--symbol TSLA] [--duration 20] [--connections 20]
@@ -61,19 +61,7 @@ async function main(): Promise<void> {
     `select 1 from information_schema.columns where table_name = 'posts' and column_name = 'search_vector'`,
   );
   const secret = randomBytes(32).toString('base64url');
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    DATABASE_POOL_MAX: String(connections),
-    SUPABASE_JWT_SECRET: secret,
-    IP_HASH_SECRET: randomBytes(32).toString('base64url'),
-    RATE_LIMIT_MAX: '0',
-    LOG_LEVEL: 'warn',
-    SCHEDULER_ENABLED: 'false',
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    DATA_DIR: path.join(CACHE_DIR, 'data'),
-  };
+  const env = await benchServerEnv(url, connections, secret);
   const token = await mintToken({
     userId: fixture.users.follower500.id,
     secret,

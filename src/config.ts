@@ -148,7 +148,7 @@ export const SETTINGS = {
   }),
   CRON_SECRET: setting({
     type: Type.String(),
-    help: 'Bearer secret of GET /internal/cron/refresh-views (Vercel Cron). Unset: the endpoint is off',
+    help: 'Bearer secret of the GET /internal/cron/* routes (Vercel Cron: view refresh, suspensions, fan-out). Unset: the endpoints are off',
   }),
   POST_EDIT_WINDOW_MINUTES: setting({
     type: Type.Integer({ minimum: 0, maximum: 10_080 }),
@@ -195,6 +195,21 @@ export const SETTINGS = {
     type: Type.Boolean(),
     default: 'true (false under NODE_ENV=test)',
     help: 'Refresh the materialized views from inside the process (hourly/daily)',
+  }),
+  TIMELINE_ENTRIES: setting({
+    type: Type.Integer({ minimum: 50, maximum: 10_000 }),
+    default: 800,
+    help: 'Entries a home timeline keeps (GET /feed?type=following); a page older than that is read at read time',
+  }),
+  TIMELINE_PULL_FOLLOWERS: setting({
+    type: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+    default: 10_000,
+    help: 'Followers from which an author is merged into home timelines at read time instead of fanned out on write',
+  }),
+  TIMELINE_TICK_MS: setting({
+    type: Type.Integer({ minimum: 50, maximum: 60_000 }),
+    default: 500,
+    help: 'How often the in-process step fans new posts out to home timelines (with SCHEDULER_ENABLED)',
   }),
 } satisfies Record<string, Setting>;
 
@@ -246,6 +261,12 @@ export interface Config {
   streamMaxDurationS: number;
   /** Unsent bytes a stream may hold before it is ended. */
   streamBufferBytes: number;
+  /** Entries a home timeline keeps. */
+  timelineEntries: number;
+  /** Followers from which an author is merged at read time. */
+  timelinePullFollowers: number;
+  /** The in-process fan-out's interval. */
+  timelineTickMs: number;
 }
 
 export class ConfigError extends Error {
@@ -446,6 +467,9 @@ export function loadConfig(env: Env = process.env): Config {
     streamMax: v.STREAM_MAX ?? 10_000,
     streamMaxDurationS: v.STREAM_MAX_DURATION_S ?? 0,
     streamBufferBytes: (v.STREAM_BUFFER_KB ?? 256) * 1024,
+    timelineEntries: v.TIMELINE_ENTRIES ?? 800,
+    timelinePullFollowers: v.TIMELINE_PULL_FOLLOWERS ?? 10_000,
+    timelineTickMs: v.TIMELINE_TICK_MS ?? 500,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   waitForDatabase,
 } from './db/index.js';
 import { migrateToLatest, pendingMigrations } from './db/migrator.js';
+import { startFanOut } from './jobs/fan-out.js';
 import { startScheduler } from './jobs/refresh-views.js';
 import { startUploadSweep } from './jobs/sweep-uploads.js';
 import { flushSentry, initSentry } from './plugins/sentry.js';
@@ -62,9 +63,11 @@ async function main() {
   const app = await buildApp({ config, database });
   const stopViews = config.schedulerEnabled ? startScheduler(app) : () => {};
   const stopSweep = config.schedulerEnabled ? startUploadSweep(app) : () => {};
+  const stopFanOut = config.schedulerEnabled ? startFanOut(app) : () => {};
   const stopScheduler = () => {
     stopViews();
     stopSweep();
+    stopFanOut();
   };
 
   let closing = false;

@@ -10,6 +10,11 @@ export interface HttpLoad {
   method?: 'GET' | 'POST';
   /** a JSON body (sent with content-type application/json) */
   body?: string;
+  /**
+   * Each request's own path, body and headers (a write that must differ every time: a like by
+   * another user); called once a request.
+   */
+  next?: () => { path: string; body?: string; headers?: Record<string, string> };
 }
 
 /**
@@ -29,6 +34,7 @@ export function runHttpLoad(load: HttpLoad): Promise<LoadResult> {
         timeout: 10,
         ...(load.method ? { method: load.method } : {}),
         ...(load.body ? { body: load.body } : {}),
+        ...(load.next ? { requests: [{ setupRequest: nextRequest(load) }] } : {}),
       },
       (error, result) => {
         if (error) return reject(error);
@@ -40,4 +46,20 @@ export function runHttpLoad(load: HttpLoad): Promise<LoadResult> {
       if (statusCode < 200 || statusCode >= 300) non2xx++;
     });
   });
+}
+
+/** autocannon's setupRequest for `load.next`: the path, body and headers of each request. */
+function nextRequest(load: HttpLoad) {
+  return (request: Record<string, unknown>) => {
+    const next = load.next!();
+    const headers = { ...load.headers, ...next.headers };
+    if (next.body !== undefined) headers['content-type'] = 'application/json';
+    return {
+      ...request,
+      method: load.method ?? 'GET',
+      path: next.path,
+      headers,
+      ...(next.body !== undefined ? { body: next.body } : {}),
+    };
+  };
 }

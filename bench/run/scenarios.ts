@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../src/db/index.js';
+import { keyset } from '../../src/core/keyset.js';
+import type { DB, Db } from '../../src/db/index.js';
+import { followingFeedQuery } from '../../src/modules/feed/feed.repository.js';
 import type { Fixture } from '../lib/common.js';
 import type { Query } from './sql-load.js';
 
@@ -66,6 +68,23 @@ export function scenarios(fixture: Fixture, deepCursor: string): Scenario[] {
       viewer: 'follower500',
       feed: true,
       raw: 'capture',
+    },
+    {
+      // design A beside design B in one run: the same page read by the read-time merge
+      // (what answers when a timeline is not built); its API side is feed-following's
+      id: 'feed-following-merge',
+      title: 'feed, following, read-time merge of 500 followees (raw SQL of the fallback)',
+      path: '/feed?type=following',
+      viewer: 'follower500',
+      feed: false,
+      raw: ({ db, viewerId }) => {
+        const q = followingFeedQuery(
+          db as unknown as Db,
+          viewerId,
+          keyset({ limit: 20 }),
+        ).compile();
+        return [{ sql: q.sql, parameters: [...q.parameters] }];
+      },
     },
     {
       id: DEEP_PAGE,
@@ -168,3 +187,133 @@ export function signalScenarios(fixture: Fixture): Scenario[] {
     },
   ];
 }
+
+/**
+ * The write paths (issue 16): each a POST whose every request differs (a like by another user,
+ * a new post), measured through the API and beside it as the SQL the write comes down to, in
+ * a transaction, with the same triggers. What they write is removed after the run
+ * (bench/writes.ts).
+ */
+export interface WriteFixture {
+  /** users who write (likes, follows), each with a token */
+  writers: Array<{ id: string; token: string }>;
+  /** an author with about 500 followers, and one with about 50,000 */
+  author500: { id: string; token: string; followers: number };
+  author50k: { id: string; token: string; followers: number };
+  /** as many authors of 400-600 followers as there are clients */
+  authors500: Array<{ id: string; token: string }>;
+  /** fresh posts by as many authors, no likes yet: the first is the viral one */
+  targets: string[];
+  /** users to follow, not followed by the writers */
+  followees: string[];
+}
+
+export interface WriteRequest {
+  path: string;
+  body?: string;
+  token: string;
+  sql: Query[];
+}
+
+export interface WriteScenario {
+  id: string;
+  title: string;
+  /** the i-th request of the run (numbered as they go, whichever client sends it) */
+  request(i: number): WriteRequest;
+}
+
+const BEGIN = { sql: 'begin', parameters: [] };
+const COMMIT = { sql: 'commit', parameters: [] };
+
+export function writeScenarios(fx: WriteFixture, connections: number): WriteScenario[] {
+  const writer = (i: number) => fx.writers[i % fx.writers.length]!;
+  const post = (author: { id: string; token: string }, label: string) => (i: number) => {
+    const content = `bench write ${label} ${i}`;
+    return {
+      path: '/posts',
+      body: JSON.stringify({ content }),
+      token: author.token,
+      sql: [
+        BEGIN,
+        {
+          sql: 'insert into posts (author_id, content) values ($1, $2) returning id',
+          parameters: [author.id, content],
+        },
+        COMMIT,
+      ],
+    };
+  };
+  // a like is a toggle: a writer's next request on the same post takes the like back, so a
+  // few thousand writers keep any number of requests going, and every one moves the counter
+  const like = (postId: string, i: number) => {
+    const w = writer(i);
+    return {
+      path: `/posts/${postId}/reactions`,
+      token: w.token,
+      sql: [
+        BEGIN,
+        {
+          sql: `with gone as (
+              delete from reactions where user_id = $1 and post_id = $2 returning 1
+            )
+            insert into reactions (user_id, post_id)
+            select $1, $2 where not exists (select 1 from gone)`,
+          parameters: [w.id, postId],
+        },
+        COMMIT,
+      ],
+    };
+  };
+  return [
+    {
+      id: 'write-post-500',
+      title: `create a post, author with ${fmt(fx.author500.followers)} followers`,
+      request: post(fx.author500, '500'),
+    },
+    {
+      // one author's posts at once all update that author's posts_count: the usual case is
+      // different authors
+      id: 'write-post-500-many',
+      title: `create a post, ${fx.authors500.length} authors of 400-600 followers`,
+      request: (i) => post(fx.authors500[i % fx.authors500.length]!, '500m')(i),
+    },
+    {
+      id: 'write-post-50k',
+      title: `create a post, author with ${fmt(fx.author50k.followers)} followers`,
+      request: post(fx.author50k, '50k'),
+    },
+    {
+      id: 'write-like-spread',
+      title: `like: ${connections} clients, each on its own post`,
+      // round robin over the posts: about one client on each at a time
+      request: (i) => like(fx.targets[1 + (i % (fx.targets.length - 1))]!, i),
+    },
+    {
+      id: 'write-like-viral',
+      title: `like: ${connections} clients on ONE post`,
+      request: (i) => like(fx.targets[0]!, i),
+    },
+    {
+      id: 'write-follow',
+      title: 'follow',
+      request: (i) => {
+        const w = writer(i);
+        const followee = fx.followees[i % fx.followees.length]!;
+        return {
+          path: `/users/${followee}/follow`,
+          token: w.token,
+          sql: [
+            BEGIN,
+            {
+              sql: 'insert into follows (follower_id, followee_id) values ($1, $2) on conflict do nothing',
+              parameters: [w.id, followee],
+            },
+            COMMIT,
+          ],
+        };
+      },
+    },
+  ];
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');

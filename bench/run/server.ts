@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import net from 'node:net';
-import { ROOT_DIR } from '../lib/common.js';
+import path from 'node:path';
+import { CACHE_DIR, ROOT_DIR } from '../lib/common.js';
 
 /**
  * The API as it runs in production, in a child process: `node --import tsx src/server.ts`.
@@ -78,3 +80,27 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The API's environment for a benchmark: production mode on `url`, a pool of `pool`, tokens
+ * signed with `secret`, no rate limit, no scheduler, a free port.
+ */
+export async function benchServerEnv(
+  url: string,
+  pool: number,
+  secret: string,
+): Promise<Record<string, string>> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    DATABASE_POOL_MAX: String(pool),
+    SUPABASE_JWT_SECRET: secret,
+    IP_HASH_SECRET: randomBytes(32).toString('base64url'),
+    RATE_LIMIT_MAX: '0',
+    LOG_LEVEL: 'warn',
+    SCHEDULER_ENABLED: 'false',
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    DATA_DIR: path.join(CACHE_DIR, 'data'),
+  };
+}

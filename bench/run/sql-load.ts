@@ -16,7 +16,8 @@ export interface Query {
  */
 export async function runSqlLoad(
   pool: pg.Pool,
-  queries: Query[],
+  /** the statements, or a function that gives each round its own (a write) */
+  queries: Query[] | (() => Query[]),
   connections: number,
   seconds: number,
   prepared = true,
@@ -32,7 +33,7 @@ export async function runSqlLoad(
         while (performance.now() < deadline) {
           const begin = performance.now();
           try {
-            for (const q of queries) {
+            for (const q of typeof queries === 'function' ? queries() : queries) {
               if (prepared && q.parameters.length > 0) {
                 await client.query({
                   name: statementName(q.sql),

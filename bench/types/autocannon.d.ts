@@ -8,6 +8,12 @@ declare module 'autocannon' {
     duration?: number;
     headers?: Record<string, string>;
     timeout?: number;
+    method?: string;
+    body?: string;
+    /** setupRequest gives each request its own path, body, headers */
+    requests?: Array<{
+      setupRequest?: (request: Record<string, unknown>) => Record<string, unknown>;
+    }>;
   }
 
   interface Result {

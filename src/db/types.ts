@@ -166,6 +166,39 @@ export interface FollowsTable {
   created_at: CreatedAt;
 }
 
+/** A candidate of a user's following feed (0060): a post (entry_id = post_id) or a plain repost. */
+export interface HomeTimelineTable {
+  user_id: string;
+  t: Date;
+  entry_id: string;
+  post_id: string;
+  /** the post's author, or the reposter */
+  source_id: string;
+}
+
+/** A built timeline, complete from (floor_t, floor_id) on; null: complete (0060). */
+export interface HomeTimelineStateTable {
+  user_id: string;
+  floor_t: Date | null;
+  floor_id: string | null;
+  built_at: Generated<Date>;
+}
+
+/** An author merged at read time rather than fanned out (0060). */
+export interface TimelinePullAuthorsTable {
+  user_id: string;
+  since: Generated<Date>;
+}
+
+/** Work for the timelines: a new post, a new repost, or a timeline to build (0060). */
+export interface TimelineOutboxTable {
+  id: Generated<string>;
+  post_id: string | null;
+  repost_id: string | null;
+  user_id: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface BookmarksTable {
   user_id: string;
   post_id: string;
@@ -378,6 +411,10 @@ export interface DB {
   reactions: ReactionsTable;
   reposts: RepostsTable;
   follows: FollowsTable;
+  home_timeline: HomeTimelineTable;
+  home_timeline_state: HomeTimelineStateTable;
+  timeline_pull_authors: TimelinePullAuthorsTable;
+  timeline_outbox: TimelineOutboxTable;
   bookmarks: BookmarksTable;
   polls: PollsTable;
   poll_options: PollOptionsTable;

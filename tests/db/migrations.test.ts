@@ -31,6 +31,10 @@ const TABLES = [
   'audit_log',
   'ticker_sentiment',
   'ticker_sentiment_authors',
+  'home_timeline',
+  'home_timeline_state',
+  'timeline_pull_authors',
+  'timeline_outbox',
 ];
 const MATERIALIZED = ['daily_metrics', 'engagement_metrics', 'trending_tickers'];
 

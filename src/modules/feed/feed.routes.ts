@@ -3,8 +3,9 @@ import { Post } from '../../core/posts.schemas.js';
 import { asReply } from '../../lib/json-text.js';
 import { Page } from '../../lib/schemas.js';
 import { authByQuery, viewerId } from '../../plugins/auth.js';
-import { FeedQuery } from './feed.schemas.js';
+import { FanOutResult, FeedQuery } from './feed.schemas.js';
 import { getFeed } from './feed.service.js';
+import { processOutbox } from './timeline.service.js';
 
 export default async function feedRoutes(app: App) {
   app.get(
@@ -32,5 +33,28 @@ export default async function feedRoutes(app: App) {
       },
     },
     async (request) => asReply(await getFeed(app.db, request.query, viewerId(request))),
+  );
+
+  app.get(
+    '/internal/cron/fan-out',
+    {
+      config: { auth: 'cron' },
+      schema: {
+        operationId: 'cronFanOut',
+        summary: 'Fan new posts and reposts out to home timelines (platform cron)',
+        description:
+          'For a platform cron where no process stays up (Vercel Cron): ' +
+          '`Authorization: Bearer $CRON_SECRET`. Drains the timeline outbox for up to 20 s and ' +
+          'says what it did. A long-lived server does it by itself every TIMELINE_TICK_MS.',
+        tags: ['feed'],
+        response: { 200: FanOutResult },
+      },
+    },
+    async () =>
+      processOutbox(app.db, {
+        entries: app.config.timelineEntries,
+        pullFollowers: app.config.timelinePullFollowers,
+        maxMs: 20_000,
+      }),
   );
 }

@@ -12,3 +12,9 @@ export const FeedQuery = Type.Object({
   ...OffsetPageQuery,
 });
 export type FeedQuery = Static<typeof FeedQuery>;
+
+export const FanOutResult = Type.Object({
+  posts: Type.Integer({ description: 'new posts taken from the outbox' }),
+  reposts: Type.Integer({ description: 'new reposts taken from the outbox' }),
+  rebuilt: Type.Integer({ description: 'home timelines built' }),
+});

@@ -1,11 +1,16 @@
-import { keyset, type PageResult } from '../../core/keyset.js';
+import { type Keyset, keyset, type PageResult } from '../../core/keyset.js';
 import { listPosts } from '../../core/posts.list.js';
 import type { Post } from '../../core/posts.schemas.js';
 import { toPostPageJson } from '../../core/posts.view.js';
 import type { Db } from '../../db/index.js';
 import type { JsonText } from '../../lib/json-text.js';
-import { followingFeedQuery, watchlistFeedQuery } from './feed.repository.js';
+import {
+  followingFeedQuery,
+  followingTimelineQuery,
+  watchlistFeedQuery,
+} from './feed.repository.js';
 import type { FeedQuery } from './feed.schemas.js';
+import { requestRebuild, timelineState } from './timeline.repository.js';
 
 /**
  * GET /feed. `all` is GET /posts without filters (every live post; the viewer's mutes and
@@ -25,6 +30,23 @@ export async function getFeed(
     const rows = await watchlistFeedQuery(db, viewerId, page).execute();
     return toPostPageJson(rows, page, (r) => ({ t: r.created_at, id: r.id }));
   }
-  const rows = await followingFeedQuery(db, viewerId, page).execute();
+  const rows = await followingRows(db, viewerId, page);
   return toPostPageJson(rows, page, (r) => ({ t: r.feed_at, id: r.entry_id }));
+}
+
+/**
+ * The following feed's rows: from the viewer's home timeline when it is built, else at read
+ * time (and the background step is asked to build it). A page that reaches past where the
+ * timeline is complete (its floor: trimmed, or a follow that brought more than it copied)
+ * comes short of the page size, and is read again at read time: both give the same page.
+ */
+async function followingRows(db: Db, viewerId: string, page: Keyset) {
+  const state = await timelineState(db, viewerId);
+  if (state === undefined) {
+    await requestRebuild(db, viewerId);
+    return followingFeedQuery(db, viewerId, page).execute();
+  }
+  const rows = await followingTimelineQuery(db, viewerId, page, state.floor).execute();
+  if (rows.length > page.limit || state.floor === null) return rows;
+  return followingFeedQuery(db, viewerId, page).execute();
 }
