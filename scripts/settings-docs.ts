@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SETTINGS } from '../src/config.js';
+import { SETTINGS } from '../src/settings.js';
 
 /**
- * Writes the settings' documentation from their one declaration (src/config.ts SETTINGS):
+ * Writes the settings' documentation from their one declaration (src/settings.ts SETTINGS):
  * .env.example whole, and the table between the settings markers of README.md.
  * `npm run settings:docs`; tests/config/config.test.ts fails when either is out of date.
  */
@@ -29,7 +29,7 @@ function isPlainValue(setting: Declared): boolean {
 
 export function renderEnvExample(): string {
   const lines = [
-    '# PageShare API settings, written by `npm run settings:docs` from src/config.ts: edit there.',
+    '# PageShare API settings, written by `npm run settings:docs` from src/settings.ts: edit there.',
     '# Copy to .env (read by npm start and the npm scripts; variables already set in the',
     '# environment win), or set them in your platform (Vercel: Project Settings -> Environment',
     '# Variables). Every variable is optional in development; NODE_ENV=production requires the',
@@ -66,7 +66,7 @@ export function renderSettingsTable(): string {
 }
 
 export const README_START =
-  '<!-- settings: written by npm run settings:docs from src/config.ts -->';
+  '<!-- settings: written by npm run settings:docs from src/settings.ts -->';
 export const README_END = '<!-- /settings -->';
 
 export function renderReadme(readme: string): string {

@@ -1,4 +1,4 @@
-import { SETTINGS } from '../../src/config.js';
+import { SETTINGS } from '../../src/settings.js';
 import type { Step } from './sql.js';
 
 /**
