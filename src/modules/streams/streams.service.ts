@@ -11,7 +11,7 @@ import {
   type StreamKind,
 } from './streams.events.js';
 import type { Hub } from './streams.hub.js';
-import { replayFeed, replayNotifications, replayPosts } from './streams.repository.js';
+import { replayFeed, replayNotifications, replayPosts } from './streams.replay.js';
 
 /** A reconnect replays at most this many events (docs/streams.md "Resume"). */
 export const REPLAY_LIMIT = 100;
