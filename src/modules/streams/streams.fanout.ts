@@ -32,6 +32,8 @@ export interface Audience {
   viewers: ViewerCache;
   /** The streams a post may go to: public, its tickers', watchlists, feeds (null: any ticker). */
   postTargets(tickers: readonly string[] | null): Subscriber[];
+  /** Whether any stream could receive a post (asked before any query for it). */
+  hasPostStreams(): boolean;
   feeds(): Subscriber[];
   recipients(userId: string): ReadonlySet<Subscriber> | undefined;
   /** The hub's place, for edits and deletes (they take it when delivered). */
@@ -60,7 +62,7 @@ export async function prepareEvent(
       });
     }
     case 'u': {
-      if (audience.postTargets(null).length === 0) return undefined;
+      if (!audience.hasPostStreams()) return undefined;
       const post = await eventPost(db, a.id);
       if (!post) return undefined;
       const targets = audience.postTargets(post.tickers);
@@ -72,7 +74,7 @@ export async function prepareEvent(
       });
     }
     case 'd': {
-      if (audience.postTargets(null).length === 0) return undefined;
+      if (!audience.hasPostStreams()) return undefined;
       const tickers = await postTickers(db, a.id);
       const targets = audience.postTargets(tickers);
       return judgedBySql(audience, a.id, { id: a.id }, targets, tickers, 'feed-any', {
@@ -118,7 +120,7 @@ async function prepareNewPost(
   postId: string,
   position: Position,
 ): Promise<Delivery | undefined> {
-  if (audience.postTargets(null).length === 0) return undefined;
+  if (!audience.hasPostStreams()) return undefined;
   const post = await eventPost(audience.db, postId);
   if (!post) return undefined;
   const shared: StreamEvent = {

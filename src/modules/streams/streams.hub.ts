@@ -54,6 +54,9 @@ export class Hub {
       db,
       viewers: this.viewers,
       postTargets: (tickers) => this.postTargets(tickers),
+      hasPostStreams: () =>
+        this.byKind.public.size + this.byKind.watchlist.size + this.byKind.feed.size > 0 ||
+        this.byTicker.size > 0,
       feeds: () => [...this.byKind.feed],
       recipients: (user) => this.byRecipient.get(user),
       position: () => this.position,
