@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { mintToken } from '../src/lib/tokens.js';
 import { CACHE_DIR, DEFAULT_BENCH_URL, positiveNumber, RESULTS_DIR } from './lib/common.js';
-import { freePort, sleep, startServer } from './run/server.js';
+import { benchServerEnv, sleep, startServer } from './run/server.js';
 import { Latencies, percentile } from './run/stats.js';
 
 /**
@@ -148,17 +148,7 @@ async function writePosts(
 async function main() {
   const secret = randomBytes(32).toString('base64url');
   const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    DATABASE_URL: URL_,
-    DATABASE_POOL_MAX: '10',
-    SUPABASE_JWT_SECRET: secret,
-    IP_HASH_SECRET: randomBytes(32).toString('base64url'),
-    RATE_LIMIT_MAX: '0',
-    LOG_LEVEL: 'warn',
-    SCHEDULER_ENABLED: 'false',
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    DATA_DIR: path.join(CACHE_DIR, 'data'),
+    ...(await benchServerEnv(URL_, 10, secret)),
     STREAM_MAX: String(STREAMS + 100),
   };
   const db = new pg.Pool({ connectionString: URL_, max: 2 });
