@@ -26,14 +26,18 @@ export function encodeCursor(t: Date, id: string): string {
   return Buffer.from(JSON.stringify([t.toISOString(), id])).toString('base64url');
 }
 
-export function decodeCursor(raw: string): Cursor {
-  const refuse = () => invalid('cursor', 'is not a cursor of this list');
-  let parsed: unknown;
+/** The JSON inside a cursor (base64url), or the refusal. */
+function cursorJson(raw: string, refuse: () => Error): unknown {
   try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
     throw refuse();
   }
+}
+
+export function decodeCursor(raw: string): Cursor {
+  const refuse = () => invalid('cursor', 'is not a cursor of this list');
+  const parsed = cursorJson(raw, refuse);
   if (
     !Array.isArray(parsed) ||
     parsed.length !== 2 ||
@@ -143,12 +147,7 @@ export function encodeRankedCursor(c: RankedCursor): string {
 
 export function decodeRankedCursor(raw: string): RankedCursor {
   const refuse = () => invalid('cursor', 'is not a cursor of this list');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    throw refuse();
-  }
+  const parsed = cursorJson(raw, refuse);
   if (!Array.isArray(parsed) || parsed.length !== 4) throw refuse();
   const [rank, t, id, bound] = parsed as unknown[];
   if (typeof rank !== 'string' || !RANK.test(rank) || rank.length > 40) throw refuse();
