@@ -3,14 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { mintToken } from '../src/lib/tokens.js';
-import {
-  CACHE_DIR,
-  DEFAULT_BENCH_URL,
-  databaseName,
-  fmtInt,
-  positiveNumber,
-  readFixture,
-} from './lib/common.js';
+import { CACHE_DIR, fmtInt, loadFlags, readFixture } from './lib/common.js';
 import { runHttpLoad } from './run/http-load.js';
 import { ms } from './run/report.js';
 import { benchServerEnv, startServer } from './run/server.js';
@@ -43,14 +36,7 @@ const ROLLUP_TRIGGERS = [
 ];
 
 async function main(): Promise<void> {
-  const duration = positiveNumber(flags.duration, 'BENCH_DURATION', 20, '--duration');
-  const warmup = positiveNumber(flags.warmup, 'BENCH_WARMUP', 5, '--warmup');
-  const connections = Math.round(
-    positiveNumber(flags.connections, 'BENCH_CONNECTIONS', 20, '--connections'),
-  );
-  const url = flags['database-url'] ?? process.env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_URL;
-  if (!databaseName(url).includes('bench'))
-    throw new Error('refusing a database without "bench" in its name');
+  const { duration, warmup, connections, url } = loadFlags(flags);
   const fixture = readFixture();
   const symbol = flags.symbol ?? fixture.busiestSymbol;
   const rollup = flags.rollup !== 'off';

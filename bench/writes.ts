@@ -10,10 +10,9 @@ import { mintToken } from '../src/lib/tokens.js';
 import { processOutbox } from '../src/modules/feed/timeline.service.js';
 import {
   CACHE_DIR,
-  DEFAULT_BENCH_URL,
   databaseName,
   fmtInt,
-  positiveNumber,
+  loadFlags,
   RESULTS_DIR,
   readFixture,
 } from './lib/common.js';
@@ -51,14 +50,7 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const duration = positiveNumber(flags.duration, 'BENCH_DURATION', 20, '--duration');
-  const warmup = positiveNumber(flags.warmup, 'BENCH_WARMUP', 5, '--warmup');
-  const connections = Math.round(
-    positiveNumber(flags.connections, 'BENCH_CONNECTIONS', 20, '--connections'),
-  );
-  const url = flags['database-url'] ?? process.env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_URL;
-  if (!databaseName(url).includes('bench'))
-    throw new Error('refusing a database without "bench" in its name');
+  const { duration, warmup, connections, url } = loadFlags(flags);
   const fixture = readFixture();
   const pool = new pg.Pool({ connectionString: url, max: connections + 2, types: pgTypes });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

@@ -95,3 +95,27 @@ export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 export function fmtSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * What every load benchmark reads from its flags: the measured and warm-up seconds, the
+ * connections, and the database (refused unless its name says "bench": a benchmark writes).
+ */
+export function loadFlags(flags: {
+  duration?: string | undefined;
+  warmup?: string | undefined;
+  connections?: string | undefined;
+  'database-url'?: string | undefined;
+}) {
+  const url = flags['database-url'] ?? process.env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_URL;
+  if (!databaseName(url).includes('bench')) {
+    throw new Error('refusing a database without "bench" in its name');
+  }
+  return {
+    duration: positiveNumber(flags.duration, 'BENCH_DURATION', 20, '--duration'),
+    warmup: positiveNumber(flags.warmup, 'BENCH_WARMUP', 5, '--warmup'),
+    connections: Math.round(
+      positiveNumber(flags.connections, 'BENCH_CONNECTIONS', 20, '--connections'),
+    ),
+    url,
+  };
+}
