@@ -10,9 +10,9 @@ import {
   waitForDatabase,
 } from './db/index.js';
 import { migrateToLatest, pendingMigrations } from './db/migrator.js';
-import { startFanOut } from './jobs/fan-out.js';
 import { startScheduler } from './jobs/refresh-views.js';
 import { startUploadSweep } from './jobs/sweep-uploads.js';
+import { startWriteBehind } from './jobs/write-behind.js';
 import { flushSentry, initSentry } from './plugins/sentry.js';
 
 /**
@@ -63,11 +63,11 @@ async function main() {
   const app = await buildApp({ config, database });
   const stopViews = config.schedulerEnabled ? startScheduler(app) : () => {};
   const stopSweep = config.schedulerEnabled ? startUploadSweep(app) : () => {};
-  const stopFanOut = config.schedulerEnabled ? startFanOut(app) : () => {};
+  const stopWriteBehind = config.schedulerEnabled ? startWriteBehind(app) : () => {};
   const stopScheduler = () => {
     stopViews();
     stopSweep();
-    stopFanOut();
+    stopWriteBehind();
   };
 
   let closing = false;

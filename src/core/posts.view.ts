@@ -30,6 +30,7 @@
 import { createQueryId, PostgresQueryCompiler, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { JsonText } from '../lib/json-text.js';
+import { type PostCounts, postCountsJson } from './counters.js';
 import type { Keyset, PageResult } from './keyset.js';
 import { type PollJson, pollObject } from './polls.js';
 import type { DeletedPost, Post, PostMedia, QuotedPost, Sentiment } from './posts.schemas.js';
@@ -37,12 +38,6 @@ import { isoTime } from './sql.js';
 import { type UserSummary, userSummaryOf } from './users.js';
 import { authorLive, type Viewer } from './visibility.js';
 
-interface PostStatsJson {
-  reactions: number;
-  comments: number;
-  reposts: number;
-  quotes: number;
-}
 export interface ViewerJson {
   reacted: boolean;
   reposted: boolean;
@@ -58,7 +53,7 @@ export interface PostRow {
   tickers: string[];
   media: PostMedia[];
   poll: PollJson | null;
-  stats: PostStatsJson;
+  stats: PostCounts;
   viewer: ViewerJson;
   created_at: Date;
   updated_at: Date;
@@ -113,12 +108,7 @@ function postFields(
     )`,
     ],
     ['poll', sql`(select ${pollObject(viewerId)} from polls pl where pl.post_id = ${col('id')})`],
-    [
-      'stats',
-      sql`json_build_object('reactions', ${col('reactions_count')},
-      'comments', ${col('comments_count')}, 'reposts', ${col('reposts_count')},
-      'quotes', ${col('quotes_count')})`,
-    ],
+    ['stats', postCountsJson(alias)],
     ['viewer', viewerFlags(viewerId, alias)],
     ['created_at', time(col('created_at'))],
     ['updated_at', time(col('updated_at'))],
@@ -141,7 +131,7 @@ export function postColumns(viewerId: string | null) {
     sql<string[]>`${tickers}`.as('tickers'),
     sql<PostMedia[]>`${media}`.as('media'),
     sql<PollJson | null>`${poll}`.as('poll'),
-    sql<PostStatsJson>`${stats}`.as('stats'),
+    sql<PostCounts>`${stats}`.as('stats'),
     sql<ViewerJson>`${viewer}`.as('viewer'),
     sql<Date>`${createdAt}`.as('created_at'),
     sql<Date>`${updatedAt}`.as('updated_at'),

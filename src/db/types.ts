@@ -199,6 +199,24 @@ export interface TimelineOutboxTable {
   created_at: Generated<Date>;
 }
 
+/**
+ * Pending changes of a post's counters, appended when another transaction held the post's row
+ * (0061); fold_counter_deltas() moves them into posts. Read them through core/counters.ts.
+ */
+export interface PostCounterDeltasTable {
+  post_id: string;
+  reactions: Generated<number>;
+  comments: Generated<number>;
+  reposts: Generated<number>;
+  quotes: Generated<number>;
+}
+
+/** Pending changes of a user's posts_count, as post_counter_deltas (0061). */
+export interface UserCounterDeltasTable {
+  user_id: string;
+  posts: Generated<number>;
+}
+
 export interface BookmarksTable {
   user_id: string;
   post_id: string;
@@ -415,6 +433,8 @@ export interface DB {
   home_timeline_state: HomeTimelineStateTable;
   timeline_pull_authors: TimelinePullAuthorsTable;
   timeline_outbox: TimelineOutboxTable;
+  post_counter_deltas: PostCounterDeltasTable;
+  user_counter_deltas: UserCounterDeltasTable;
   bookmarks: BookmarksTable;
   polls: PollsTable;
   poll_options: PollOptionsTable;

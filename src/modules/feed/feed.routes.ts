@@ -1,4 +1,5 @@
 import type { App } from '../../app-type.js';
+import { foldCounterDeltas } from '../../core/counters.js';
 import { Post } from '../../core/posts.schemas.js';
 import { asReply } from '../../lib/json-text.js';
 import { Page } from '../../lib/schemas.js';
@@ -41,20 +42,23 @@ export default async function feedRoutes(app: App) {
       config: { auth: 'cron' },
       schema: {
         operationId: 'cronFanOut',
-        summary: 'Fan new posts and reposts out to home timelines (platform cron)',
+        summary: 'Fan new posts out to home timelines; fold counter deltas (platform cron)',
         description:
           'For a platform cron where no process stays up (Vercel Cron): ' +
-          '`Authorization: Bearer $CRON_SECRET`. Drains the timeline outbox for up to 20 s and ' +
-          'says what it did. A long-lived server does it by itself every TIMELINE_TICK_MS.',
+          '`Authorization: Bearer $CRON_SECRET`. Drains the timeline outbox for up to 20 s, ' +
+          'folds the pending counter deltas into their counters, and says what it did. A ' +
+          'long-lived server does both by itself every TIMELINE_TICK_MS.',
         tags: ['feed'],
         response: { 200: FanOutResult },
       },
     },
-    async () =>
-      processOutbox(app.db, {
+    async () => ({
+      ...(await processOutbox(app.db, {
         entries: app.config.timelineEntries,
         pullFollowers: app.config.timelinePullFollowers,
         maxMs: 20_000,
-      }),
+      })),
+      folded: await foldCounterDeltas(app.db),
+    }),
   );
 }

@@ -17,4 +17,7 @@ export const FanOutResult = Type.Object({
   posts: Type.Integer({ description: 'new posts taken from the outbox' }),
   reposts: Type.Integer({ description: 'new reposts taken from the outbox' }),
   rebuilt: Type.Integer({ description: 'home timelines built' }),
+  folded: Type.Integer({
+    description: 'pending counter deltas folded into their counters (0 while another fold runs)',
+  }),
 });

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { pendingPostDeltas } from '../../core/counters.js';
 import type { Db } from '../../db/index.js';
 
 /** Platform health and trending content for the investor metrics. */
@@ -42,20 +43,26 @@ export interface TrendingPostRow {
 
 /**
  * Live posts created since `since`, by reactions + 2 × comments + 3 × reposts, from the
- * counters (kept by triggers; they count live rows only). Authors deleted since are left out.
+ * counters (kept by triggers; they count live rows only) and their pending deltas. Authors
+ * deleted since are left out.
  */
 export async function trendingPosts(db: Db, since: Date, limit: number) {
+  // the counters plus their pending deltas (core/counters.ts), joined once for the whole ranking
+  const reactions = sql<number>`p.reactions_count + coalesce(d.reactions, 0)`;
+  const comments = sql<number>`p.comments_count + coalesce(d.comments, 0)`;
+  const reposts = sql<number>`p.reposts_count + coalesce(d.reposts, 0)`;
   return db
     .selectFrom('posts as p')
     .innerJoin('users as u', 'u.id', 'p.author_id')
+    .leftJoin(pendingPostDeltas().as('d'), 'd.post_id', 'p.id')
     .select([
       'p.id',
       'p.content',
       'p.created_at',
-      'p.reactions_count as reactions',
-      'p.comments_count as comments',
-      'p.reposts_count as reposts',
-      sql<number>`p.reactions_count + 2 * p.comments_count + 3 * p.reposts_count`.as('score'),
+      reactions.as('reactions'),
+      comments.as('comments'),
+      reposts.as('reposts'),
+      sql<number>`${reactions} + 2 * ${comments} + 3 * ${reposts}`.as('score'),
       'u.id as author_id',
       'u.username',
       'u.display_name',

@@ -1,3 +1,4 @@
+import { postCount } from '../../core/counters.js';
 import type { Db } from '../../db/index.js';
 
 /** A plain repost; a second one breaks reposts_post_user_key (409 already_reposted). */
@@ -17,10 +18,7 @@ export async function deleteRepost(db: Db, userId: string, postId: string): Prom
 }
 
 async function repostCount(db: Db, postId: string): Promise<number> {
-  const row = await db
-    .selectFrom('posts')
-    .select('reposts_count')
-    .where('id', '=', postId)
-    .executeTakeFirstOrThrow();
-  return row.reposts_count;
+  const n = await postCount(db, postId, 'reposts');
+  if (n === undefined) throw new Error(`repostCount: post ${postId} is not there`);
+  return n;
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { postCount } from '../../core/counters.js';
 import type { Db } from '../../db/index.js';
 
 /**
@@ -49,19 +50,13 @@ export async function toggleReaction(
   return undefined;
 }
 
-/** The like counter of a post or comment (kept by a trigger on reactions). */
+/** The like counter of a post (pending deltas included: core/counters.ts) or comment. */
 export async function reactionCount(db: Db, target: ReactionTarget): Promise<number> {
-  const row =
-    'postId' in target
-      ? await db
-          .selectFrom('posts')
-          .select('reactions_count as n')
-          .where('id', '=', target.postId)
-          .executeTakeFirst()
-      : await db
-          .selectFrom('comments')
-          .select('reactions_count as n')
-          .where('id', '=', target.commentId)
-          .executeTakeFirst();
+  if ('postId' in target) return (await postCount(db, target.postId, 'reactions')) ?? 0;
+  const row = await db
+    .selectFrom('comments')
+    .select('reactions_count as n')
+    .where('id', '=', target.commentId)
+    .executeTakeFirst();
   return row?.n ?? 0;
 }

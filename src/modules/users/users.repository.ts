@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { userPostsCount } from '../../core/counters.js';
 import { ensureTickers } from '../../core/tickers.js';
 import type { Db } from '../../db/index.js';
 import type { NewUser, UserUpdate } from '../../db/types.js';
@@ -59,8 +60,8 @@ export async function findProfile(
       'users.onboarded_at',
       'users.followers_count',
       'users.following_count',
-      'users.posts_count',
       'users.pinned_post_id',
+      userPostsCount('users').as('posts_count'),
     ])
     .select([
       viewerFlag(

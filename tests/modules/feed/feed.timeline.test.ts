@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keyset } from '../../../src/core/keyset.js';
 import type { Post } from '../../../src/core/posts.schemas.js';
 import { toPostPageJson } from '../../../src/core/posts.view.js';
-import { startFanOut } from '../../../src/jobs/fan-out.js';
+import { startWriteBehind } from '../../../src/jobs/write-behind.js';
 import { followingFeedQuery } from '../../../src/modules/feed/feed.repository.js';
 import { getFeed } from '../../../src/modules/feed/feed.service.js';
 import { outboxLength } from '../../../src/modules/feed/timeline.repository.js';
@@ -321,7 +321,7 @@ describe('home timelines fanned out on write', () => {
     await follow(t, v, a);
     await served(v, { limit: 1 });
     await fanOut();
-    const stop = startFanOut(t.app, 100);
+    const stop = startWriteBehind(t.app, 100);
     try {
       const post = await createPost(t, a, 'seen soon');
       // from the answer of POST /posts (the post committed) to the follower's feed
