@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { foldCounterDeltas } from '../src/core/counters.js';
 import type { DB } from '../src/db/index.js';
 import { mintToken } from '../src/lib/tokens.js';
 import { processOutbox } from '../src/modules/feed/timeline.service.js';
@@ -154,6 +155,9 @@ async function main(): Promise<void> {
         method: 'POST' as const,
         next,
       };
+      // the background step's fold runs beside both runs, as a server's every 500 ms would
+      // (the bench server's scheduler is off; docs/decisions.md "Counters under contention")
+      const folding = foldEvery(db, 500);
       await runHttpLoad({ ...load, seconds: warmup });
       const api = await runHttpLoad({ ...load, seconds: duration });
       await resetTargets(pool, targets);
@@ -161,20 +165,34 @@ async function main(): Promise<void> {
       const sql = () => scenario.request(i++).sql;
       await runSqlLoad(pool, sql, connections, warmup, false);
       const raw = await runSqlLoad(pool, sql, connections, duration, false);
+      const folded = await folding.stop();
       rows.push({ scenario, api, raw });
       console.log(
         `${scenario.id}: load average ${loadavg()[0]!.toFixed(1)}; API ${fmtInt(api.rps)} req/s p50 ${ms(api.p50)} p95 ${ms(api.p95)} ms ` +
           `(non-2xx ${api.non2xx}); raw SQL ${fmtInt(raw.rps)}/s p95 ${ms(raw.p95)} ms`,
       );
+      notes.push(`${scenario.id}: ${fmtInt(folded)} counter deltas folded during the two runs`);
       if (scenario.id === 'write-like-viral') {
-        const [c] = await q<{ counter: number; live: number }>(
-          `select p.reactions_count as counter,
-             (select count(*)::int from reactions r where r.post_id = p.id) as live
-           from posts p where p.id = $1`,
-          [targets[0]],
-        );
+        const viralCount = async () =>
+          (
+            await q<{ counter: number; shown: number; live: number }>(
+              `select p.reactions_count as counter,
+                 p.reactions_count + coalesce((select sum(d.reactions) from post_counter_deltas d
+                   where d.post_id = p.id), 0)::int as shown,
+                 (select count(*)::int from reactions r where r.post_id = p.id) as live
+               from posts p where p.id = $1`,
+              [targets[0]],
+            )
+          )[0]!;
+        const before = await viralCount();
+        await foldCounterDeltas(db);
+        const after = await viralCount();
+        const exact = (c: { counter: number; live: number }, n: number) =>
+          `${fmtInt(n)} (${n === c.live ? 'exact' : 'WRONG'})`;
         notes.push(
-          `viral post after the raw run: reactions_count ${fmtInt(c!.counter)}, live count ${fmtInt(c!.live)} (${c!.counter === c!.live ? 'exact' : 'WRONG'})`,
+          `viral post after the raw run: live count ${fmtInt(before.live)}; ` +
+            `shown (counter + pending deltas) ${exact(before, before.shown)}; ` +
+            `after a last fold, reactions_count ${exact(after, after.counter)}`,
         );
       }
       await sleep(1000);
@@ -329,6 +347,24 @@ async function delivery(
 }
 
 /** Removes what the run wrote: likes, follows, timeline rows; its posts are soft-deleted. */
+/** foldCounterDeltas every `ms` until stop(), which answers the delta rows folded. */
+function foldEvery(db: Kysely<DB>, ms: number) {
+  let folded = 0;
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      folded += await foldCounterDeltas(db);
+    });
+  }, ms);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+      return folded;
+    },
+  };
+}
+
 async function cleanUp(pool: pg.Pool, targets: string[], writers: string[], since: Date) {
   await pool.query('delete from reactions where post_id = any($1)', [targets]);
   await pool.query('delete from follows where follower_id = any($1) and created_at >= $2', [

@@ -205,7 +205,7 @@ export const SETTINGS = {
   TIMELINE_TICK_MS: setting({
     type: Type.Integer({ minimum: 50, maximum: 60_000 }),
     default: 500,
-    help: 'How often the in-process step fans new posts out to home timelines (with SCHEDULER_ENABLED)',
+    help: 'How often the in-process step fans new posts out to home timelines and folds pending counter deltas (with SCHEDULER_ENABLED)',
   }),
 } satisfies Record<string, Setting>;
 
