@@ -35,6 +35,8 @@ const TABLES = [
   'home_timeline_state',
   'timeline_pull_authors',
   'timeline_outbox',
+  'post_counter_deltas',
+  'user_counter_deltas',
 ];
 const MATERIALIZED = ['daily_metrics', 'engagement_metrics', 'trending_tickers'];
 
