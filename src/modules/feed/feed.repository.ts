@@ -190,7 +190,10 @@ export interface TimelineFloor {
  * may see; a post is live, its author not suspended, no muted word; a repost as repostShows),
  * until n show; the very followed sources (timeline_pull_authors) and the viewer (whose own
  * new post shows at once, not after the fan-out) are merged in as the read-time query reads
- * them. Nothing older than the floor is read: a page that reaches past
+ * them. The source check is `= any (array(...))`, a filter on each row, not `in (select ...)`:
+ * as a semi-join the planner could hash the viewer's whole timeline and sort it (a custom plan
+ * did: 180 ms instead of 2), where the walk along the key stops at the n-th row that shows.
+ * Nothing older than the floor is read: a page that reaches past
  * it comes short, and the service reads it at read time. `union` (not `union all`): a row of
  * an author who became a pull author after it was fanned out comes both ways.
  */
@@ -220,7 +223,7 @@ export function followingTimelineQuery(
             case when h.entry_id <> h.post_id then h.source_id end as reposter_id
           from home_timeline h
           where h.user_id = ${viewerId} ${before('h.t', 'h.entry_id')}
-            and h.source_id in (select user_id from feed_sources)
+            and h.source_id = any (array(select user_id from feed_sources))
             and case when h.entry_id = h.post_id then exists (
                 select 1 from posts p
                 where p.id = h.post_id and p.deleted_at is null
