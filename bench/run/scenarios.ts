@@ -83,7 +83,13 @@ export function scenarios(fixture: Fixture, deepCursor: string): Scenario[] {
           viewerId,
           keyset({ limit: 20 }),
         ).compile();
-        return [{ sql: q.sql, parameters: [...q.parameters] }];
+        // as the API runs it: in a transaction with JIT off (feed.service.ts readTimeFeed)
+        return [
+          BEGIN,
+          { sql: 'set local jit = off', parameters: [] },
+          { sql: q.sql, parameters: [...q.parameters] },
+          COMMIT,
+        ];
       },
     },
     {

@@ -2,7 +2,7 @@ import { type Keyset, keyset, type PageResult } from '../../core/keyset.js';
 import { listPosts } from '../../core/posts.list.js';
 import type { Post } from '../../core/posts.schemas.js';
 import { toPostPageJson } from '../../core/posts.view.js';
-import type { Db } from '../../db/index.js';
+import { type Db, withoutJit } from '../../db/index.js';
 import type { JsonText } from '../../lib/json-text.js';
 import {
   followingFeedQuery,
@@ -44,9 +44,18 @@ async function followingRows(db: Db, viewerId: string, page: Keyset) {
   const state = await timelineState(db, viewerId);
   if (state === undefined) {
     await requestRebuild(db, viewerId);
-    return followingFeedQuery(db, viewerId, page).execute();
+    return readTimeFeed(db, viewerId, page);
   }
   const rows = await followingTimelineQuery(db, viewerId, page, state.floor).execute();
   if (rows.length > page.limit || state.floor === null) return rows;
-  return followingFeedQuery(db, viewerId, page).execute();
+  return readTimeFeed(db, viewerId, page);
+}
+
+/**
+ * The following feed merged at read time, with JIT off (db/index.ts withoutJit): its estimate
+ * (a lateral per followee) passes jit_above_cost: a custom plan for 500 followees compiled for
+ * 166 ms to run for 15.
+ */
+function readTimeFeed(db: Db, viewerId: string, page: Keyset) {
+  return withoutJit(db, (trx) => followingFeedQuery(trx, viewerId, page).execute());
 }
