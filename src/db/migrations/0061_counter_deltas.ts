@@ -10,7 +10,7 @@ import { type Kysely, sql } from 'kysely';
  * - the row is free: they update it, as before (an ordinary like costs what it did);
  * - another open transaction holds it: they append the change to `post_counter_deltas` or
  *   `user_counter_deltas` and go on, so no writer waits for another's commit.
- * `fold_counter_deltas()`, run by the background step (jobs/background.ts), deletes the pending
+ * `fold_counter_deltas()`, run by the background step (jobs/write-behind.ts), deletes the pending
  * rows and adds them to the counters in one transaction. Every read of these counters adds the
  * row's pending deltas (core/counters.ts: one index probe), so a count is exact at once and
  * stays exact across a fold: a delta commits with the write that made it, and a reader's one
