@@ -19,6 +19,103 @@ import { type Kysely, sql } from 'kysely';
  * Comments' own counters, followers/following (a follow locks both users on purpose: 0030) and
  * tickers' post_count keep their direct updates.
  */
+type PostCounter = 'reactions' | 'comments' | 'reposts' | 'quotes';
+const POST_COUNTERS: PostCounter[] = ['reactions', 'comments', 'reposts', 'quotes'];
+
+/** One post counter moved by `delta`: through count_post (with deltas) or a direct update (before). */
+function countPost(withDeltas: boolean, post: string, counter: PostCounter, delta: string) {
+  if (!withDeltas) {
+    return `update posts set ${counter}_count = ${counter}_count + ${delta} where id = ${post}`;
+  }
+  const args = POST_COUNTERS.map((c) => (c === counter ? delta : '0'));
+  return `perform count_post(${post}, ${args.join(', ')})`;
+}
+
+function countUserPosts(withDeltas: boolean, user: string, delta: string) {
+  return withDeltas
+    ? `perform count_user_posts(${user}, ${delta})`
+    : `update users set posts_count = posts_count + ${delta} where id = ${user}`;
+}
+
+/**
+ * The four counter triggers' functions, as 0014 left them except for how a post counter and
+ * posts_count move: written once for up() (withDeltas) and down() (the direct updates).
+ */
+function counterTriggers(withDeltas: boolean) {
+  // +1 when a live row appears, -1 when it goes, 0 otherwise (live_change: 0014)
+  const liveDelta = `
+      if tg_op = 'DELETE' then
+        r := old;
+        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended, null);
+      elsif tg_op = 'INSERT' then
+        r := new;
+        delta := live_change(tg_op, null, new.deleted_at is null and not new.author_suspended);
+      else
+        r := new;
+        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended,
+          new.deleted_at is null and not new.author_suspended);
+      end if;`;
+  return sql.raw(`
+    create or replace function reactions_counter() returns trigger language plpgsql as $$
+    declare
+      r reactions%rowtype;
+      delta integer;
+    begin
+      if tg_op = 'INSERT' then r := new; delta := 1; else r := old; delta := -1; end if;
+      if r.post_id is not null then
+        ${countPost(withDeltas, 'r.post_id', 'reactions', 'delta')};
+      else
+        update comments set reactions_count = reactions_count + delta where id = r.comment_id;
+      end if;
+      return null;
+    end $$;
+
+    create or replace function reposts_counter() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'INSERT' then
+        ${countPost(withDeltas, 'new.post_id', 'reposts', '1')};
+      else
+        ${countPost(withDeltas, 'old.post_id', 'reposts', '-1')};
+      end if;
+      return null;
+    end $$;
+
+    create or replace function comments_counter() returns trigger language plpgsql as $$
+    declare
+      r comments%rowtype;
+      delta integer;
+    begin${liveDelta}
+      if delta <> 0 then
+        ${countPost(withDeltas, 'r.post_id', 'comments', 'delta')};
+        if r.parent_id is not null then
+          update comments set replies_count = replies_count + delta where id = r.parent_id;
+        end if;
+      end if;
+      return null;
+    end $$;
+
+    create or replace function posts_counter() returns trigger language plpgsql as $$
+    declare
+      r posts%rowtype;
+      delta integer;
+    begin${liveDelta}
+      if delta <> 0 then
+        ${countUserPosts(withDeltas, 'r.author_id', 'delta')};
+        if r.quoted_post_id is not null then
+          ${countPost(withDeltas, 'r.quoted_post_id', 'quotes', 'delta')};
+        end if;
+        -- on insert the post has no tickers yet: post_tickers_counter counts them
+        if tg_op <> 'INSERT' then
+          update tickers t set post_count = post_count + delta
+          from (select symbol from post_tickers where post_id = r.id order by symbol) pt
+          where t.symbol = pt.symbol;
+        end if;
+      end if;
+      return null;
+    end $$;
+  `);
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table post_counter_deltas (
@@ -97,173 +194,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       select coalesce(sum(moved.n), 0) into n from moved;
       return folded + n;
     end $$;
-
-    create or replace function reactions_counter() returns trigger language plpgsql as $$
-    declare
-      r reactions%rowtype;
-      delta integer;
-    begin
-      if tg_op = 'INSERT' then r := new; delta := 1; else r := old; delta := -1; end if;
-      if r.post_id is not null then
-        perform count_post(r.post_id, delta, 0, 0, 0);
-      else
-        update comments set reactions_count = reactions_count + delta where id = r.comment_id;
-      end if;
-      return null;
-    end $$;
-
-    create or replace function reposts_counter() returns trigger language plpgsql as $$
-    begin
-      if tg_op = 'INSERT' then
-        perform count_post(new.post_id, 0, 0, 1, 0);
-      else
-        perform count_post(old.post_id, 0, 0, -1, 0);
-      end if;
-      return null;
-    end $$;
-
-    create or replace function comments_counter() returns trigger language plpgsql as $$
-    declare
-      r comments%rowtype;
-      delta integer;
-    begin
-      if tg_op = 'DELETE' then
-        r := old;
-        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended, null);
-      elsif tg_op = 'INSERT' then
-        r := new;
-        delta := live_change(tg_op, null, new.deleted_at is null and not new.author_suspended);
-      else
-        r := new;
-        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended,
-          new.deleted_at is null and not new.author_suspended);
-      end if;
-      if delta <> 0 then
-        perform count_post(r.post_id, 0, delta, 0, 0);
-        if r.parent_id is not null then
-          update comments set replies_count = replies_count + delta where id = r.parent_id;
-        end if;
-      end if;
-      return null;
-    end $$;
-
-    create or replace function posts_counter() returns trigger language plpgsql as $$
-    declare
-      r posts%rowtype;
-      delta integer;
-    begin
-      if tg_op = 'DELETE' then
-        r := old;
-        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended, null);
-      elsif tg_op = 'INSERT' then
-        r := new;
-        delta := live_change(tg_op, null, new.deleted_at is null and not new.author_suspended);
-      else
-        r := new;
-        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended,
-          new.deleted_at is null and not new.author_suspended);
-      end if;
-      if delta <> 0 then
-        perform count_user_posts(r.author_id, delta);
-        if r.quoted_post_id is not null then
-          perform count_post(r.quoted_post_id, 0, 0, 0, delta);
-        end if;
-        -- on insert the post has no tickers yet: post_tickers_counter counts them
-        if tg_op <> 'INSERT' then
-          update tickers t set post_count = post_count + delta
-          from (select symbol from post_tickers where post_id = r.id order by symbol) pt
-          where t.symbol = pt.symbol;
-        end if;
-      end if;
-      return null;
-    end $$;
   `.execute(db);
+  await sql`${counterTriggers(true)}`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   // fold what is pending first, so the counters lose nothing
+  await sql`select fold_counter_deltas()`.execute(db);
+  await sql`${counterTriggers(false)}`.execute(db);
   await sql`
-    select fold_counter_deltas();
-
-    create or replace function posts_counter() returns trigger language plpgsql as $$
-    declare
-      r posts%rowtype;
-      delta integer;
-    begin
-      if tg_op = 'DELETE' then
-        r := old;
-        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended, null);
-      elsif tg_op = 'INSERT' then
-        r := new;
-        delta := live_change(tg_op, null, new.deleted_at is null and not new.author_suspended);
-      else
-        r := new;
-        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended,
-          new.deleted_at is null and not new.author_suspended);
-      end if;
-      if delta <> 0 then
-        update users set posts_count = posts_count + delta where id = r.author_id;
-        if r.quoted_post_id is not null then
-          update posts set quotes_count = quotes_count + delta where id = r.quoted_post_id;
-        end if;
-        if tg_op <> 'INSERT' then
-          update tickers t set post_count = post_count + delta
-          from (select symbol from post_tickers where post_id = r.id order by symbol) pt
-          where t.symbol = pt.symbol;
-        end if;
-      end if;
-      return null;
-    end $$;
-
-    create or replace function comments_counter() returns trigger language plpgsql as $$
-    declare
-      r comments%rowtype;
-      delta integer;
-    begin
-      if tg_op = 'DELETE' then
-        r := old;
-        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended, null);
-      elsif tg_op = 'INSERT' then
-        r := new;
-        delta := live_change(tg_op, null, new.deleted_at is null and not new.author_suspended);
-      else
-        r := new;
-        delta := live_change(tg_op, old.deleted_at is null and not old.author_suspended,
-          new.deleted_at is null and not new.author_suspended);
-      end if;
-      if delta <> 0 then
-        update posts set comments_count = comments_count + delta where id = r.post_id;
-        if r.parent_id is not null then
-          update comments set replies_count = replies_count + delta where id = r.parent_id;
-        end if;
-      end if;
-      return null;
-    end $$;
-
-    create or replace function reposts_counter() returns trigger language plpgsql as $$
-    begin
-      if tg_op = 'INSERT' then
-        update posts set reposts_count = reposts_count + 1 where id = new.post_id;
-      else
-        update posts set reposts_count = reposts_count - 1 where id = old.post_id;
-      end if;
-      return null;
-    end $$;
-
-    create or replace function reactions_counter() returns trigger language plpgsql as $$
-    declare
-      r reactions%rowtype;
-      delta integer;
-    begin
-      if tg_op = 'INSERT' then r := new; delta := 1; else r := old; delta := -1; end if;
-      if r.post_id is not null then
-        update posts set reactions_count = reactions_count + delta where id = r.post_id;
-      else
-        update comments set reactions_count = reactions_count + delta where id = r.comment_id;
-      end if;
-      return null;
-    end $$;
-
     drop function fold_counter_deltas();
     drop function count_user_posts(uuid, integer);
     drop function count_post(uuid, integer, integer, integer, integer);
