@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { liveDays, liveToday } from '../../../src/modules/metrics/metrics.repository.js';
+import {
+  DAY_FIGURES,
+  liveDays,
+  liveToday,
+} from '../../../src/modules/metrics/metrics.repository.js';
 import { useTestApp } from '../../helpers/app.js';
 import { getOk, insertPost } from '../../helpers/factories.js';
 import {
@@ -31,20 +35,8 @@ const EXPECTED = [
   [-1, 2, 4, 4, 0, 3, 0, 0, 0, 0, 0, 1, 0],
   [0, 2, 5, 5, 1, 4, 1, 0, 1, 0, 0, 0, 1],
 ] as const;
-const COLUMNS = [
-  'dau',
-  'wau',
-  'mau',
-  'new_users',
-  'total_users',
-  'posts',
-  'comments',
-  'reactions',
-  'reposts',
-  'bookmarks',
-  'poll_votes',
-  'creators',
-] as const;
+// the series' figures in their order (EXPECTED's value columns follow it)
+const COLUMNS = DAY_FIGURES;
 
 function expectedRows() {
   return EXPECTED.map(([offset, ...values]) => ({
