@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { postCountsJson, userPostsCount } from '../../../src/core/counters.js';
 import { liftExpiredSuspensions } from '../../../src/modules/moderation/moderation.service.js';
 import { useTestApp } from '../../helpers/app.js';
 import {
@@ -45,12 +46,12 @@ describe('suspension', () => {
         number
       >
     >`select
-        (select comments_count from posts where id = ${post}) as comments,
+        (select (${postCountsJson('p')} ->> 'comments')::int from posts p where p.id = ${post}) as comments,
         (select comments from post_stats where post_id = ${post}) as comments_live,
-        (select quotes_count from posts where id = ${post}) as quotes,
+        (select (${postCountsJson('p')} ->> 'quotes')::int from posts p where p.id = ${post}) as quotes,
         (select quotes from post_stats where post_id = ${post}) as quotes_live,
-        (select reactions_count from posts where id = ${post}) as reactions,
-        (select posts_count from users where id = ${author}) as author_posts,
+        (select (${postCountsJson('p')} ->> 'reactions')::int from posts p where p.id = ${post}) as reactions,
+        (select ${userPostsCount('u')} from users u where u.id = ${author}) as author_posts,
         (select count(*)::int from posts where author_id = ${author} and deleted_at is null
           and not author_suspended) as author_posts_live,
         (select post_count from tickers where symbol = ${symbol}) as ticker,
