@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, readdirSync, rmSync, watch } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { copyAssets } from './assets.js';
 
 /**
  * npm run dev: the API, started again after every change under src/.
@@ -27,9 +28,7 @@ const sources = () => files().filter((file) => file.endsWith('.ts') && !file.end
 
 function copyStatic() {
   cpSync(path.join(root, 'package.json'), path.join(out, 'package.json'));
-  for (const folder of files().filter((file) => path.basename(file) === 'assets')) {
-    cpSync(path.join(src, folder), path.join(out, 'src', folder), { recursive: true });
-  }
+  copyAssets(src, path.join(out, 'src'));
 }
 
 rmSync(out, { recursive: true, force: true });

@@ -18,9 +18,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string> = {},
+  /** node's arguments: the server from source by default, or a built one (dist/server.js) */
+  args = ['--import', 'tsx', 'src/server.ts'],
+): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pageshare-server-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? tmpdir(),
