@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { mintToken } from '../src/lib/tokens.js';
-import { CACHE_DIR, fmtInt, loadFlags, readFixture } from './lib/common.js';
+import { CACHE_DIR, fmtInt, loadFlags, readFixture, vacuumWritten } from './lib/common.js';
 import { runHttpLoad } from './run/http-load.js';
 import { ms } from './run/report.js';
 import { benchServerEnv, startServer } from './run/server.js';
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     if (!rollup) for (const q of ROLLUP_TRIGGERS) await admin.query(q.replace('%s', 'enable'));
+    await vacuumWritten(admin);
     await admin.end();
   }
 }

@@ -16,6 +16,7 @@ import {
   loadFlags,
   RESULTS_DIR,
   readFixture,
+  vacuumWritten,
 } from './lib/common.js';
 import { pgTypes } from './run/capture.js';
 import { runHttpLoad } from './run/http-load.js';
@@ -377,6 +378,7 @@ async function cleanUp(pool: pg.Pool, targets: string[], writers: string[], sinc
     [since],
   );
   await pool.query('delete from timeline_outbox');
+  await vacuumWritten(pool);
 }
 
 main().catch((error: unknown) => {

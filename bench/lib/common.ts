@@ -119,3 +119,18 @@ export function loadFlags(flags: {
     url,
   };
 }
+
+/**
+ * The tables the write benchmarks change. After a write run they hold dead row versions and
+ * dead index entries, and the feeds then read several times the buffers until a vacuum clears
+ * them (docs/performance.md "Following feed"): the write benchmarks vacuum them when they end.
+ */
+const WRITTEN_TABLES =
+  'users, posts, reactions, follows, home_timeline, post_counter_deltas, user_counter_deltas';
+
+/** VACUUM (ANALYZE) of the tables the write benchmarks change (outside a transaction). */
+export async function vacuumWritten(client: { query(text: string): Promise<unknown> }) {
+  const began = Date.now();
+  await client.query(`vacuum (analyze) ${WRITTEN_TABLES}`);
+  console.log(`vacuumed ${WRITTEN_TABLES} in ${fmtSeconds(Date.now() - began)}`);
+}
