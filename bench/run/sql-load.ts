@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { statementName } from '../../src/db/index.js';
+import { PLAN_EACH_TIME, statementName } from '../../src/db/index.js';
 import { Latencies, type LoadResult } from './stats.js';
 
 export interface Query {
@@ -12,7 +12,8 @@ export interface Query {
  * on its own client, each round running the statements in order (as the request does) and
  * timed from the first send to the last row. Named (prepared) statements when `prepared`, as
  * the API runs them on a direct connection (DATABASE_PREPARED_STATEMENTS), so both sides plan
- * once per connection; unnamed otherwise.
+ * once per connection; unnamed otherwise, and always for a statement marked PLAN_EACH_TIME,
+ * which the API too sends unnamed (planned with its values each time: src/db/index.ts).
  */
 export async function runSqlLoad(
   pool: pg.Pool,
@@ -34,7 +35,7 @@ export async function runSqlLoad(
           const begin = performance.now();
           try {
             for (const q of typeof queries === 'function' ? queries() : queries) {
-              if (prepared && q.parameters.length > 0) {
+              if (prepared && q.parameters.length > 0 && !q.sql.includes(PLAN_EACH_TIME)) {
                 await client.query({
                   name: statementName(q.sql),
                   text: q.sql,
