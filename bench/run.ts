@@ -18,7 +18,14 @@ import {
 import { captureQueries, pgTypes } from './run/capture.js';
 import { deepCursor, machineInfo } from './run/context.js';
 import { runHttpLoad } from './run/http-load.js';
-import { evaluateTargets, ms, pct, renderReport, type ScenarioResult } from './run/report.js';
+import {
+  evaluateTargets,
+  ms,
+  pct,
+  planShare,
+  renderReport,
+  type ScenarioResult,
+} from './run/report.js';
 import { type Scenario, scenarios, VIEWER_ACCOUNT } from './run/scenarios.js';
 import { benchServerEnv, sleep, startServer } from './run/server.js';
 import { type Query, runSqlLoad } from './run/sql-load.js';
@@ -158,7 +165,8 @@ async function main(): Promise<void> {
         `${r.scenario.id}: API ${fmtInt(r.api.rps)} req/s, p50 ${ms(r.api.p50)} p95 ${ms(r.api.p95)} ` +
           `p99 ${ms(r.api.p99)} ms, non-2xx ${r.api.non2xx}` +
           (r.raw
-            ? `; raw SQL ${fmtInt(r.raw.rps)}/s, p95 ${ms(r.raw.p95)} ms; API ÷ raw ${pct(r.api.rps / r.raw.rps)}`
+            ? `; raw SQL ${fmtInt(r.raw.rps)}/s, p95 ${ms(r.raw.p95)} ms; API ÷ raw ${pct(r.api.rps / r.raw.rps)}` +
+              (r.raw.plans?.custom ? `; custom plans ${planShare(r.raw.plans)}` : '')
             : ''),
       );
       await sleep(1000);

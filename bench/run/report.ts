@@ -147,6 +147,14 @@ export function renderReport(input: ReportInput): string {
   if (first?.api && deep?.api && deep.api.rps > 0) {
     out.push('', `Deep page ÷ first page: ${pct(deep.api.rps / first.api.rps)} of the throughput.`);
   }
+  const replanned = input.results.filter((r) => r.raw?.plans?.custom);
+  out.push('', '## Statements planned on every call', '');
+  out.push(
+    'PostgreSQL keeps a generic plan of a named statement when it does not look costlier than the plans made for the values; otherwise it plans every execution again, which costs about as much as running a page. Share of the raw SQL executions planned anew (pg_prepared_statements):',
+    '',
+  );
+  if (replanned.length === 0) out.push('- none: every named statement ran on its generic plan');
+  for (const r of replanned) out.push(`- ${r.scenario.id}: ${planShare(r.raw!.plans!)}`);
   out.push('', '## Targets', '', '| target | measured | status |', '| --- | --- | --- |');
   for (const t of input.targets) out.push(`| ${t.name} | ${t.value} | **${t.status}** |`);
   out.push('', '## SQL timed', '');
@@ -165,6 +173,12 @@ export function renderReport(input: ReportInput): string {
 
 export function ms(value: number): string {
   return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+/** "96 % (4,800 of 5,000 executions)" */
+export function planShare(plans: { generic: number; custom: number }): string {
+  const all = plans.generic + plans.custom;
+  return `${pct(all ? plans.custom / all : 0)} (${fmtInt(plans.custom)} of ${fmtInt(all)} executions)`;
 }
 
 export function pct(share: number): string {

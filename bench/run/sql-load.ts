@@ -24,6 +24,7 @@ export async function runSqlLoad(
   prepared = true,
 ): Promise<LoadResult> {
   const latencies = new Latencies();
+  const plans = { generic: 0, custom: 0 };
   let failed = 0;
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -50,10 +51,22 @@ export async function runSqlLoad(
             failed++;
           }
         }
+        if (prepared && Array.isArray(queries)) {
+          // counts since each statement was prepared on this connection (the warm-up's too)
+          const { rows } = await client.query<{ generic: string; custom: string }>(
+            `select coalesce(sum(generic_plans), 0) as generic,
+               coalesce(sum(custom_plans), 0) as custom
+             from pg_prepared_statements where name = any($1)`,
+            [queries.map((q) => statementName(q.sql))],
+          );
+          plans.generic += Number(rows[0]?.generic ?? 0);
+          plans.custom += Number(rows[0]?.custom ?? 0);
+        }
       } finally {
         client.release();
       }
     }),
   );
-  return latencies.summarize((performance.now() - started) / 1000, failed, 0);
+  const result = latencies.summarize((performance.now() - started) / 1000, failed, 0);
+  return prepared ? { ...result, plans } : result;
 }

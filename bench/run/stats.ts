@@ -12,6 +12,12 @@ export interface LoadResult {
   non2xx: number;
   /** Connection errors and timeouts (HTTP only). */
   errors: number;
+  /**
+   * SQL only: how PostgreSQL planned the named statements' executions, over the connections of
+   * the run (pg_prepared_statements): a statement it plans anew each time ("custom") pays its
+   * planning on every call, which a generic plan pays once per connection.
+   */
+  plans?: { generic: number; custom: number };
 }
 
 /** Every latency is kept (a 20 s run is at most a few hundred thousand numbers) and sorted once. */
