@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest, LogController } from 'fastify';
 import type { App } from './app-type.js';
 import type { Config } from './config.js';
-import { findAccount } from './core/users.js';
+import { findAccount, recordAdminUntil } from './core/users.js';
 import type { Database } from './db/index.js';
 import { trustedHop } from './lib/ip.js';
 import { buildRequestValidator } from './lib/request-validator.js';
@@ -111,6 +111,7 @@ export async function buildApp({ config, database, logStream }: BuildOptions): P
   await app.register(securityPlugin);
   await app.register(authPlugin, {
     loadAccount: (userId) => findAccount(db, userId),
+    recordAdmin: (userId, until) => recordAdminUntil(db, userId, until),
     // routes of other packages' plugins, which cannot declare a level themselves
     otherRoutes: { 'OPTIONS *': 'public', 'GET /docs*': 'public', 'HEAD /docs*': 'public' },
   });

@@ -77,3 +77,21 @@ export async function findAccount(db: Db, userId: string) {
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
 }
+
+/**
+ * Records that the user is an admin by their token or by ADMIN_USER_IDS until `until`, or no
+ * longer (null): users.admin_until (migration 0062), which the lists' visibility reads.
+ * Answers false for a user without a profile (nothing recorded: ask again after onboarding).
+ */
+export async function recordAdminUntil(
+  db: Db,
+  userId: string,
+  until: Date | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ admin_until: until })
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

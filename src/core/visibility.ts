@@ -77,14 +77,16 @@ export function postVisible(
 /**
  * Whether the post or comment under `alias` shows despite a suspension (docs/rules.md
  * "Suspension"): a suspended author's content (`author_suspended`, set on the rows while the
- * suspension stands) is seen only by the author and by admins (users.is_admin; asked once
- * per statement). Anonymous viewers never see it.
+ * suspension stands) is seen only by the author and by admins: users.is_admin, or an admin by
+ * token or ADMIN_USER_IDS, which the auth hook records in users.admin_until (0062). Asked once
+ * per statement. Anonymous viewers never see it.
  */
 export function authorLive(alias: string, viewerId: Viewer | null): RawBuilder<SqlBool> {
   const suspended = sql.ref(`${alias}.author_suspended`);
   if (!viewerId) return sql<SqlBool>`not ${suspended}`;
   return sql<SqlBool>`(not ${suspended} or ${sql.ref(`${alias}.author_id`)} = ${viewerId}
-    or exists (select 1 from users adm where adm.id = ${viewerId} and adm.is_admin))`;
+    or exists (select 1 from users adm where adm.id = ${viewerId}
+      and (adm.is_admin or adm.admin_until > now())))`;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface UsersTable {
   timezone: string;
   ip_hash: string | null;
   is_admin: Generated<boolean>;
+  /** an admin by token claim or ADMIN_USER_IDS until then (0062; set by the auth hook) */
+  admin_until: Timestamp | null;
   followers_count: Counter;
   following_count: Counter;
   posts_count: Counter;

@@ -39,6 +39,8 @@ export function authByQuery(query: string, levels: AuthByQuery['levels']): AuthB
 }
 
 const LEVELS: readonly AuthLevel[] = ['public', 'token', 'user', 'admin', 'cron'];
+/** How long an admin token without an expiry counts as an admin's in SQL (renewed on use). */
+const ADMIN_WITHOUT_EXPIRY_MS = 3_600_000;
 
 export interface CurrentUser {
   id: string;
@@ -54,6 +56,14 @@ export type AccountLoader = (
 
 export interface AuthOptions {
   loadAccount: AccountLoader;
+  /**
+   * Records that a user is an admin by token or ADMIN_USER_IDS until a time, or no longer
+   * (null), for what SQL decides: who sees a suspended author's content (users.admin_until,
+   * migration 0062). Called before the route runs, on the first request of such an admin's
+   * token that this instance sees, and when this instance sees that user come back with a
+   * token that is no longer an admin's. Answers false when the user has no profile yet.
+   */
+  recordAdmin?: (userId: string, until: Date | null) => Promise<boolean>;
   /**
    * Levels of the routes that plugins of other packages register, which cannot carry our
    * `config` (the CORS preflight, the docs' files): by `METHOD url`, or by URL prefix ending
@@ -137,11 +147,33 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
   app.decorateRequest('tokenError', null);
   app.decorateRequest('user', null);
 
+  /** Per user, the admin_until this instance recorded last (ms; 0: cleared). Admins only. */
+  const recordedAdmins = new Map<string, number>();
+  async function recordAdmin(auth: VerifiedToken) {
+    if (!options.recordAdmin) return;
+    const recorded = recordedAdmins.get(auth.userId);
+    if (adminWithoutProfile(auth, app.config)) {
+      const until = auth.expiresAt?.getTime() ?? Date.now() + ADMIN_WITHOUT_EXPIRY_MS;
+      // the same token again writes nothing; a later one moves the time on
+      if (recorded !== undefined && until <= recorded + 60_000) return;
+      // kept only once a profile holds it: an admin who onboards later is recorded then
+      if (await options.recordAdmin(auth.userId, new Date(until))) {
+        recordedAdmins.set(auth.userId, until);
+      }
+    } else if (recorded) {
+      await options.recordAdmin(auth.userId, null);
+      recordedAdmins.set(auth.userId, 0);
+    }
+  }
+
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     if (header === undefined && request.routeOptions.config?.tokenInQuery) {
       const token = (request.query as { access_token?: unknown } | undefined)?.access_token;
-      if (typeof token === 'string' && token !== '') request.auth = await verify(token);
+      if (typeof token === 'string' && token !== '') {
+        request.auth = await verify(token);
+        await recordAdmin(request.auth);
+      }
       return;
     }
     // a cron route's Authorization carries the shared secret, not a user's token
@@ -154,7 +186,9 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
       // refused by rejectInvalidToken, after the rate limit has counted the request against
       // its address (a refused token is never a user's, so it must not escape the count)
       request.tokenError = error;
+      return;
     }
+    await recordAdmin(request.auth);
   });
 
   async function loadProfile(auth: VerifiedToken): Promise<CurrentUser | null> {

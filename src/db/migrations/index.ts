@@ -19,6 +19,7 @@ import * as m0040 from './0040_streams.js';
 import * as m0041 from './0041_stream_viewers.js';
 import * as m0060 from './0060_home_timeline.js';
 import * as m0061 from './0061_counter_deltas.js';
+import * as m0062 from './0062_admin_until.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0041_stream_viewers': m0041,
   '0060_home_timeline': m0060,
   '0061_counter_deltas': m0061,
+  '0062_admin_until': m0062,
 };
