@@ -41,6 +41,7 @@ export function authByQuery(query: string, levels: AuthByQuery['levels']): AuthB
 const LEVELS: readonly AuthLevel[] = ['public', 'token', 'user', 'admin', 'cron'];
 /** How long an admin token without an expiry counts as an admin's in SQL (renewed on use). */
 const ADMIN_WITHOUT_EXPIRY_MS = 3_600_000;
+const ADMIN_RECORD_RETRY_MS = 30_000;
 
 export interface CurrentUser {
   id: string;
@@ -149,20 +150,34 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
 
   /** Per user, the admin_until this instance recorded last (ms; 0: cleared). Admins only. */
   const recordedAdmins = new Map<string, number>();
-  async function recordAdmin(auth: VerifiedToken) {
-    if (!options.recordAdmin) return;
+  /** After a failed write, when to try again (ms), per user. */
+  const retryAt = new Map<string, number>();
+  async function recordAdmin(request: FastifyRequest, auth: VerifiedToken) {
+    const record = options.recordAdmin;
+    if (!record) return;
     const recorded = recordedAdmins.get(auth.userId);
+    // a failed write never fails the request, and is tried again 30 s later: the admin routes
+    // that need no database (GET /metrics/health) must answer, and at once, while it is down
+    const attempt = async (until: number) => {
+      if ((retryAt.get(auth.userId) ?? 0) > Date.now()) return false;
+      try {
+        const done = await record(auth.userId, until ? new Date(until) : null);
+        retryAt.delete(auth.userId);
+        return done;
+      } catch (error) {
+        retryAt.set(auth.userId, Date.now() + ADMIN_RECORD_RETRY_MS);
+        request.log.warn({ err: error }, 'could not record the admin in users.admin_until');
+        return false;
+      }
+    };
     if (adminWithoutProfile(auth, app.config)) {
       const until = auth.expiresAt?.getTime() ?? Date.now() + ADMIN_WITHOUT_EXPIRY_MS;
       // the same token again writes nothing; a later one moves the time on
       if (recorded !== undefined && until <= recorded + 60_000) return;
       // kept only once a profile holds it: an admin who onboards later is recorded then
-      if (await options.recordAdmin(auth.userId, new Date(until))) {
-        recordedAdmins.set(auth.userId, until);
-      }
+      if (await attempt(until)) recordedAdmins.set(auth.userId, until);
     } else if (recorded) {
-      await options.recordAdmin(auth.userId, null);
-      recordedAdmins.set(auth.userId, 0);
+      if (await attempt(0)) recordedAdmins.set(auth.userId, 0);
     }
   }
 
@@ -172,7 +187,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
       const token = (request.query as { access_token?: unknown } | undefined)?.access_token;
       if (typeof token === 'string' && token !== '') {
         request.auth = await verify(token);
-        await recordAdmin(request.auth);
+        await recordAdmin(request, request.auth);
       }
       return;
     }
@@ -188,7 +203,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
       request.tokenError = error;
       return;
     }
-    await recordAdmin(request.auth);
+    await recordAdmin(request, request.auth);
   });
 
   async function loadProfile(auth: VerifiedToken): Promise<CurrentUser | null> {
