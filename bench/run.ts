@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -14,6 +14,7 @@ import {
   positiveNumber,
   RESULTS_DIR,
   readFixture,
+  writeReport,
 } from './lib/common.js';
 import { captureQueries, pgTypes } from './run/capture.js';
 import { deepCursor, machineInfo } from './run/context.js';
@@ -207,9 +208,10 @@ async function main(): Promise<void> {
       targets,
       explains,
     });
-    const out = flags.out ?? nextResultsPath(date, machine.commit);
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, report);
+    const out = writeReport(
+      flags.out ?? path.join(RESULTS_DIR, `${date}-${machine.commit}.md`),
+      report,
+    );
     console.log('\ntargets:');
     for (const t of targets) console.log(`  ${t.status.padEnd(6)} ${t.name}: ${t.value}`);
     console.log(`\nreport: ${path.relative(process.cwd(), out)}`);
@@ -239,13 +241,6 @@ function errorMessage(body: string): string {
     return (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? '';
   } catch {
     return '';
-  }
-}
-
-function nextResultsPath(date: string, commit: string): string {
-  for (let n = 1; ; n++) {
-    const file = path.join(RESULTS_DIR, `${date}-${commit}${n > 1 ? `-${n}` : ''}.md`);
-    if (!existsSync(file)) return file;
   }
 }
 

@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { mintToken } from '../src/lib/tokens.js';
-import { CACHE_DIR, DEFAULT_BENCH_URL, positiveNumber, RESULTS_DIR } from './lib/common.js';
+import {
+  CACHE_DIR,
+  DEFAULT_BENCH_URL,
+  positiveNumber,
+  RESULTS_DIR,
+  writeReport,
+} from './lib/common.js';
 import { benchServerEnv, sleep, startServer } from './run/server.js';
 import { Latencies, percentile } from './run/stats.js';
 
@@ -302,9 +308,10 @@ async function main() {
       .catch(() => {});
     await db.end();
   }
-  const out =
-    flags.out ?? path.join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-streams.raw.md`);
-  writeFileSync(out, `${report.join('\n')}\n`);
+  const out = writeReport(
+    flags.out ?? path.join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-streams.raw.md`),
+    `${report.join('\n')}\n`,
+  );
   console.log(`wrote ${out}`);
 }
 

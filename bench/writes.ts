@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import {
   RESULTS_DIR,
   readFixture,
   vacuumWritten,
+  writeReport,
 } from './lib/common.js';
 import { pgTypes } from './run/capture.js';
 import { runHttpLoad } from './run/http-load.js';
@@ -234,9 +235,10 @@ async function main(): Promise<void> {
     ...notes.map((n) => `- ${n}`),
     '',
   ];
-  const out =
-    flags.out ?? path.join(RESULTS_DIR, `${started.toISOString().slice(0, 10)}-writes.md`);
-  writeFileSync(out, lines.join('\n'));
+  const out = writeReport(
+    flags.out ?? path.join(RESULTS_DIR, `${started.toISOString().slice(0, 10)}-writes.md`),
+    lines.join('\n'),
+  );
   console.log(`\n${lines.join('\n')}\nreport: ${path.relative(process.cwd(), out)}`);
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -133,4 +133,18 @@ export async function vacuumWritten(client: { query(text: string): Promise<unkno
   const began = Date.now();
   await client.query(`vacuum (analyze) ${WRITTEN_TABLES}`);
   console.log(`vacuumed ${WRITTEN_TABLES} in ${fmtSeconds(Date.now() - began)}`);
+}
+
+/**
+ * Writes a benchmark report to `file`, or beside it as `name-2.md`, `name-3.md`, ... when
+ * `file` exists: a report is never overwritten (an earlier run's, linked from other reports,
+ * was lost that way). Answers the path written.
+ */
+export function writeReport(file: string, text: string): string {
+  const { dir, name, ext } = path.parse(file);
+  let out = file;
+  for (let n = 2; existsSync(out); n++) out = path.join(dir, `${name}-${n}${ext}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(out, text);
+  return out;
 }
