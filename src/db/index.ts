@@ -3,7 +3,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type RawBuilder,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { type Listener, type ListenHandlers, listenPGlite, listenPostgres } from './listen.js';
@@ -252,11 +259,8 @@ export const PLAN_EACH_TIME = '/* plan each time */';
  * for running it (bench/results/2026-12-07-serialize.md). A list answers in milliseconds;
  * JIT pays off only for queries that run for seconds.
  */
-export async function withoutJit<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`set local jit = off`.execute(trx);
-    return fn(trx);
-  });
+export function withoutJit<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return withLocalSetting(db, sql`set local jit = off`, fn);
 }
 
 /**
@@ -268,9 +272,18 @@ export async function withoutJit<T>(db: Db, fn: (trx: Db) => Promise<T>): Promis
  * page of which 0.8 ms planning (docs/performance.md "Prepared statements"). The transaction
  * costs three short round trips; the planning it saves is larger.
  */
-export async function withGenericPlan<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+export function withGenericPlan<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return withLocalSetting(db, sql`set local plan_cache_mode = force_generic_plan`, fn);
+}
+
+/** `fn` in a transaction that first runs `set` (a `set local`: gone at its end). */
+function withLocalSetting<T>(
+  db: Db,
+  set: RawBuilder<unknown>,
+  fn: (trx: Db) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`set local plan_cache_mode = force_generic_plan`.execute(trx);
+    await set.execute(trx);
     return fn(trx);
   });
 }

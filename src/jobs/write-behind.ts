@@ -3,7 +3,11 @@ import type { App } from '../app-type.js';
 import type { Config } from '../config.js';
 import { foldCounterDeltas } from '../core/counters.js';
 import type { Db } from '../db/index.js';
-import { type FanOutResult, processOutbox } from '../modules/feed/timeline.service.js';
+import {
+  type FanOutResult,
+  fanOutOptions,
+  processOutbox,
+} from '../modules/feed/timeline.service.js';
 
 /**
  * The writes a request leaves to the background, every TIMELINE_TICK_MS on each instance:
@@ -15,11 +19,6 @@ import { type FanOutResult, processOutbox } from '../modules/feed/timeline.servi
  * A host without a long-lived process calls GET /internal/cron/fan-out, which does both.
  */
 type Log = Pick<FastifyBaseLogger, 'error'>;
-
-/** The fan-out options from the settings. */
-export function fanOutOptions(config: Config) {
-  return { entries: config.timelineEntries, pullFollowers: config.timelinePullFollowers };
-}
 
 export interface WriteBehindResult {
   fanOut: FanOutResult | undefined;

@@ -6,7 +6,7 @@ import { Page } from '../../lib/schemas.js';
 import { authByQuery, viewerId } from '../../plugins/auth.js';
 import { FanOutResult, FeedQuery } from './feed.schemas.js';
 import { getFeed } from './feed.service.js';
-import { processOutbox } from './timeline.service.js';
+import { fanOutOptions, processOutbox } from './timeline.service.js';
 
 export default async function feedRoutes(app: App) {
   app.get(
@@ -53,11 +53,7 @@ export default async function feedRoutes(app: App) {
       },
     },
     async () => ({
-      ...(await processOutbox(app.db, {
-        entries: app.config.timelineEntries,
-        pullFollowers: app.config.timelinePullFollowers,
-        maxMs: 20_000,
-      })),
+      ...(await processOutbox(app.db, { ...fanOutOptions(app.config), maxMs: 20_000 })),
       folded: await foldCounterDeltas(app.db),
     }),
   );

@@ -1,3 +1,4 @@
+import type { Config } from '../../config.js';
 import { inTransaction } from '../../core/content.js';
 import type { Db } from '../../db/index.js';
 import {
@@ -29,6 +30,13 @@ export interface FanOutOptions {
   trimShare?: number;
   /** Stop taking new batches after this long (the cron route's time limit). */
   maxMs?: number;
+}
+
+/** The options the settings give (TIMELINE_ENTRIES, TIMELINE_PULL_FOLLOWERS). */
+export function fanOutOptions(
+  config: Pick<Config, 'timelineEntries' | 'timelinePullFollowers'>,
+): FanOutOptions {
+  return { entries: config.timelineEntries, pullFollowers: config.timelinePullFollowers };
 }
 
 export interface FanOutResult {
