@@ -340,21 +340,33 @@ describe('home timelines fanned out on write', () => {
     }
   });
 
-  it('drains the outbox through the cron route, with the cron secret only', async () => {
+  it('drains the outbox and folds counter deltas through the cron route, with the cron secret only', async () => {
     const a = await createUser(t);
-    await createPost(t, a, 'for the cron');
-    const res = await t.request({
-      method: 'GET',
-      url: '/internal/cron/fan-out',
-      headers: { authorization: `Bearer ${CRON}` },
-    });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ posts: 1, reposts: 0 });
-    expect(await outboxLength(t.db)).toBe(0);
-    expectError(
-      await t.request({ method: 'GET', url: '/internal/cron/fan-out', token: a.token }),
-      401,
-      'unauthorized',
+    const post = await createPost(t, a, 'for the cron');
+    // a like that found the post's row held left a delta (written by hand: deterministic)
+    await sql`insert into post_counter_deltas (post_id, reactions) values (${post.id}, 1)`.execute(
+      t.db,
     );
+    const cron = (authorization: string) =>
+      t.request({ method: 'GET', url: '/internal/cron/fan-out', headers: { authorization } });
+    for (const refused of [
+      await cron('Bearer not-the-secret'),
+      await cron(`Basic ${CRON}`),
+      await t.request({ method: 'GET', url: '/internal/cron/fan-out', token: a.token }),
+    ]) {
+      expectError(refused, 401, 'unauthorized');
+    }
+    expect(await outboxLength(t.db)).toBe(1);
+
+    const res = await cron(`Bearer ${CRON}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ posts: 1, reposts: 0, folded: 1 });
+    expect(await outboxLength(t.db)).toBe(0);
+    const row = await t.db
+      .selectFrom('posts')
+      .select('reactions_count')
+      .where('id', '=', post.id)
+      .executeTakeFirstOrThrow();
+    expect(row.reactions_count).toBe(1);
   });
 });
