@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldCounterDeltas, postCount } from '../../src/core/counters.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { postCounterColumns } from '../helpers/content.js';
 import { isPostgres } from '../helpers/database.js';
 import { createPost, createUser } from '../helpers/factories.js';
 
@@ -17,12 +18,7 @@ describe('counter deltas', () => {
   });
   afterAll(async () => t?.close());
 
-  const column = async (postId: string) =>
-    await t.db
-      .selectFrom('posts')
-      .select(['reactions_count', 'comments_count', 'reposts_count', 'quotes_count'])
-      .where('id', '=', postId)
-      .executeTakeFirstOrThrow();
+  const column = (postId: string) => postCounterColumns(t.db, postId);
   const pending = async () => {
     const { rows } = await sql<{ posts: number; users: number }>`select
       (select count(*)::int from post_counter_deltas) as posts,

@@ -8,6 +8,18 @@ import type { DB } from '../../src/db/types.js';
 import type { TestApp } from './app.js';
 import type { TestUser } from './factories.js';
 
+/**
+ * A post's four counter columns as stored, without the pending deltas the API adds
+ * (core/counters.ts): what a fold leaves, or what a test of the triggers reads.
+ */
+export async function postCounterColumns(db: Kysely<DB>, postId: string) {
+  return db
+    .selectFrom('posts')
+    .select(['reactions_count', 'comments_count', 'reposts_count', 'quotes_count'])
+    .where('id', '=', postId)
+    .executeTakeFirstOrThrow();
+}
+
 /** A mute or block, written straight to content_filters (those routes live in another module). */
 export async function addFilter(
   t: TestApp,
